@@ -1,0 +1,236 @@
+/**
+ * Stable hashing: MurmurHash3 (x86, 32 and 128 bit) over the UTF-8 bytes of a string. The same
+ * string gives the same hash in every runtime, and in other languages (`mmh3.hash(s, seed,
+ * signed=False)` and `mmh3.hash128(s, seed, x64arch=False)` in Python), so a team can reproduce a
+ * holdout assignment or an idempotency key in its warehouse.
+ *
+ * @module
+ */
+
+/** UTF-8 encoding by hand: `TextEncoder` is not in the ES library the pure modules target. */
+function utf8(text: string): Uint8Array {
+  const out = new Uint8Array(text.length * 3);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      } else c = 0xfffd;
+    } else if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+    if (c < 0x80) out[n++] = c;
+    else if (c < 0x800) {
+      out[n++] = 0xc0 | (c >> 6);
+      out[n++] = 0x80 | (c & 63);
+    } else if (c < 0x10000) {
+      out[n++] = 0xe0 | (c >> 12);
+      out[n++] = 0x80 | ((c >> 6) & 63);
+      out[n++] = 0x80 | (c & 63);
+    } else {
+      out[n++] = 0xf0 | (c >> 18);
+      out[n++] = 0x80 | ((c >> 12) & 63);
+      out[n++] = 0x80 | ((c >> 6) & 63);
+      out[n++] = 0x80 | (c & 63);
+    }
+  }
+  return out.subarray(0, n);
+}
+
+function asBytes(input: string | Uint8Array): Uint8Array {
+  return typeof input === 'string' ? utf8(input) : input;
+}
+
+const rotl = (x: number, r: number): number => (x << r) | (x >>> (32 - r));
+
+function fmix32(input: number): number {
+  let h = input;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function block(bytes: Uint8Array, i: number): number {
+  return (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) >>> 0;
+}
+
+/**
+ * MurmurHash3 x86 32-bit of a string (its UTF-8 bytes) or of raw bytes.
+ *
+ * @param input - A string or bytes.
+ * @param seed - A 32-bit seed. @defaultValue `0`
+ * @returns An unsigned 32-bit integer.
+ *
+ * @example
+ * murmur32('hello')
+ * //=> 613153351
+ *
+ * @category core
+ */
+export function murmur32(input: string | Uint8Array, seed = 0): number {
+  const bytes = asBytes(input);
+  const len = bytes.length;
+  const c1 = 0xcc9e2d51;
+  const c2 = 0x1b873593;
+  let h = seed >>> 0;
+  const blocks = len & ~3;
+  for (let i = 0; i < blocks; i += 4) {
+    let k = block(bytes, i);
+    k = Math.imul(k, c1);
+    k = rotl(k, 15);
+    k = Math.imul(k, c2);
+    h ^= k;
+    h = rotl(h, 13);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  const tail = len & 3;
+  if (tail > 0) {
+    let k = 0;
+    if (tail === 3) k ^= bytes[blocks + 2]! << 16;
+    if (tail >= 2) k ^= bytes[blocks + 1]! << 8;
+    k ^= bytes[blocks]!;
+    k = Math.imul(k, c1);
+    k = rotl(k, 15);
+    k = Math.imul(k, c2);
+    h ^= k;
+  }
+  h ^= len;
+  return fmix32(h);
+}
+
+/**
+ * MurmurHash3 x86 128-bit of a string (its UTF-8 bytes) or of raw bytes, as four unsigned 32-bit
+ * words `[h1, h2, h3, h4]`.
+ *
+ * @param input - A string or bytes.
+ * @param seed - A 32-bit seed. @defaultValue `0`
+ * @returns The four words of the hash.
+ *
+ * @example
+ * murmur128('').every((w) => w === 0)
+ * //=> true
+ *
+ * @category core
+ */
+export function murmur128(input: string | Uint8Array, seed = 0): [number, number, number, number] {
+  const bytes = asBytes(input);
+  const len = bytes.length;
+  const c1 = 0x239b961b;
+  const c2 = 0xab0e9789;
+  const c3 = 0x38b34ae5;
+  const c4 = 0xa1e38b93;
+  let h1 = seed >>> 0;
+  let h2 = h1;
+  let h3 = h1;
+  let h4 = h1;
+  const blocks = len & ~15;
+  for (let i = 0; i < blocks; i += 16) {
+    let k1 = block(bytes, i);
+    let k2 = block(bytes, i + 4);
+    let k3 = block(bytes, i + 8);
+    let k4 = block(bytes, i + 12);
+    k1 = Math.imul(rotl(Math.imul(k1, c1), 15), c2);
+    h1 ^= k1;
+    h1 = (Math.imul(rotl(h1, 19) + h2, 5) + 0x561ccd1b) | 0;
+    k2 = Math.imul(rotl(Math.imul(k2, c2), 16), c3);
+    h2 ^= k2;
+    h2 = (Math.imul(rotl(h2, 17) + h3, 5) + 0x0bcaa747) | 0;
+    k3 = Math.imul(rotl(Math.imul(k3, c3), 17), c4);
+    h3 ^= k3;
+    h3 = (Math.imul(rotl(h3, 15) + h4, 5) + 0x96cd1c35) | 0;
+    k4 = Math.imul(rotl(Math.imul(k4, c4), 18), c1);
+    h4 ^= k4;
+    h4 = (Math.imul(rotl(h4, 13) + h1, 5) + 0x32ac3b17) | 0;
+  }
+  const tail = len & 15;
+  let k1 = 0;
+  let k2 = 0;
+  let k3 = 0;
+  let k4 = 0;
+  const t = (j: number): number => bytes[blocks + j]!;
+  if (tail >= 13) {
+    for (let j = Math.min(tail, 16) - 1; j >= 12; j--) k4 ^= t(j) << ((j - 12) * 8);
+    k4 = Math.imul(rotl(Math.imul(k4, c4), 18), c1);
+    h4 ^= k4;
+  }
+  if (tail >= 9) {
+    for (let j = Math.min(tail, 12) - 1; j >= 8; j--) k3 ^= t(j) << ((j - 8) * 8);
+    k3 = Math.imul(rotl(Math.imul(k3, c3), 17), c4);
+    h3 ^= k3;
+  }
+  if (tail >= 5) {
+    for (let j = Math.min(tail, 8) - 1; j >= 4; j--) k2 ^= t(j) << ((j - 4) * 8);
+    k2 = Math.imul(rotl(Math.imul(k2, c2), 16), c3);
+    h2 ^= k2;
+  }
+  if (tail >= 1) {
+    for (let j = Math.min(tail, 4) - 1; j >= 0; j--) k1 ^= t(j) << (j * 8);
+    k1 = Math.imul(rotl(Math.imul(k1, c1), 15), c2);
+    h1 ^= k1;
+  }
+  h1 ^= len;
+  h2 ^= len;
+  h3 ^= len;
+  h4 ^= len;
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  h2 = (h2 + h1) | 0;
+  h3 = (h3 + h1) | 0;
+  h4 = (h4 + h1) | 0;
+  h1 = fmix32(h1);
+  h2 = fmix32(h2);
+  h3 = fmix32(h3);
+  h4 = fmix32(h4);
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  h2 = (h2 + h1) | 0;
+  h3 = (h3 + h1) | 0;
+  h4 = (h4 + h1) | 0;
+  return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
+}
+
+const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
+
+/**
+ * A deterministic idempotency key for a planned action: 128 bits of MurmurHash3 over a canonical
+ * encoding of the parts, as 32 hex characters after a `rk1_` prefix. The same parts always give
+ * the same key; the key reveals nothing of the parts (customer ids stay out of provider logs).
+ *
+ * @param parts - What identifies one occurrence, e.g. `['triggers', ruleId, version, customerId, occurrence]`.
+ * @returns The key, e.g. `'rk1_3f2a…'` (36 characters).
+ *
+ * @example
+ * idempotencyKey(['triggers', 'cart-abandon', 1, 'cus_1', 'evt_9']) === idempotencyKey(['triggers', 'cart-abandon', 1, 'cus_1', 'evt_9'])
+ * //=> true
+ *
+ * @category core
+ */
+export function idempotencyKey(parts: readonly (string | number)[]): string {
+  const [a, b, c, d] = murmur128(JSON.stringify(parts));
+  return `rk1_${hex8(a)}${hex8(b)}${hex8(c)}${hex8(d)}`;
+}
+
+/**
+ * Maps an id to a stable number in `[0, 1)`, uniformly: `murmur32(salt + ':' + id) / 2^32`. Use
+ * it to assign holdout groups or rollout buckets that never change for a customer.
+ *
+ * @param id - The customer (or other) id.
+ * @param salt - Separates independent assignments (one per campaign). @defaultValue `''`
+ * @returns A number in `[0, 1)`.
+ *
+ * @example
+ * stableFraction('cus_42', 'winback-2026')
+ * //=> 0.454952416010201
+ *
+ * @example
+ * // In a 10% holdout? The same answer on every call, in every runtime.
+ * stableFraction('cus_42', 'winback-2026') < 0.1
+ * //=> false
+ *
+ * @category core
+ */
+export function stableFraction(id: string, salt = ''): number {
+  return murmur32(`${salt}:${id}`) / 4_294_967_296;
+}

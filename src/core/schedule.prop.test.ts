@@ -1,0 +1,80 @@
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { arbInstant, arbTimeZone } from '../testing/arbitraries';
+import {
+  alignToBusinessDay,
+  isBusinessDay,
+  nextInSendWindow,
+  nextLocalTime,
+  type Weekday,
+} from './schedule';
+import { toLocal } from './timeZone';
+
+const hhmm = fc
+  .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+  .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+const minutes = (text: string) => Number(text.slice(0, 2)) * 60 + Number(text.slice(3));
+
+function inside(t: number, start: number, end: number, mask: number, zone: string): boolean {
+  const l = toLocal(t, zone);
+  const m = l.hour * 60 + l.minute;
+  if (end > start) return (mask & (1 << l.weekday)) !== 0 && m >= start && m < end;
+  // past midnight: the part after midnight belongs to the previous day's window
+  if (m >= start) return (mask & (1 << l.weekday)) !== 0;
+  if (m < end) return (mask & (1 << ((l.weekday + 6) % 7))) !== 0;
+  return false;
+}
+
+describe('schedule properties', () => {
+  it('nextLocalTime is at or after the instant, within two days, at that local time (or just after a gap)', () => {
+    fc.assert(
+      fc.property(arbTimeZone(), arbInstant(), hhmm, (zone, t, time) => {
+        const r = nextLocalTime(t, time, zone);
+        expect(r).toBeGreaterThanOrEqual(t);
+        expect(r - t).toBeLessThan(2 * 86_400_000);
+        const l = toLocal(r, zone);
+        const shift = l.hour * 60 + l.minute - minutes(time);
+        expect(shift === 0 || (shift > 0 && shift <= 60)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('nextInSendWindow lands inside the window and skips no earlier allowed minute', () => {
+    fc.assert(
+      fc.property(
+        arbTimeZone(),
+        arbInstant().map((t) => Math.floor(t / 60_000) * 60_000),
+        hhmm,
+        hhmm,
+        fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 7 }),
+        (zone, t, a, b, days) => {
+          fc.pre(a !== b);
+          const window = { start: a, end: b, days: days as Weekday[] };
+          const r = nextInSendWindow(t, window, zone);
+          const mask = days.reduce((m, d) => m | (1 << d), 0);
+          expect(r).toBeGreaterThanOrEqual(t);
+          expect(inside(r, minutes(a), minutes(b), mask, zone)).toBe(true);
+          // every minute before r is outside the window (checked at 7-minute steps)
+          for (let x = t; x < r; x += 7 * 60_000)
+            expect(inside(x, minutes(a), minutes(b), mask, zone)).toBe(false);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('alignToBusinessDay returns a business day, never earlier, at the same local time when it moves', () => {
+    fc.assert(
+      fc.property(arbTimeZone(), arbInstant(), (zone, t) => {
+        const r = alignToBusinessDay(t, { timeZone: zone, holidays: ['2026-12-25', '2027-01-01'] });
+        expect(r).toBeGreaterThanOrEqual(t);
+        expect(isBusinessDay(r, { timeZone: zone, holidays: ['2026-12-25', '2027-01-01'] })).toBe(
+          true,
+        );
+        expect(r - t).toBeLessThan(5 * 86_400_000);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

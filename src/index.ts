@@ -1,0 +1,10 @@
+/**
+ * retention-kit: composable, side-effect-free primitives that help a business keep its customers
+ * after the first purchase.
+ *
+ * The root entry re-exports the domain model and every pure module; each module also has its own
+ * subpath (`retention-kit/metrics`, ...). Nothing here reads the clock or performs I/O.
+ *
+ * @packageDocumentation
+ */
+export * from './core/index';
