@@ -17,6 +17,13 @@ export {
   planAction,
 } from './action';
 export {
+  type CappedAction,
+  type FrequencyCap,
+  nextAllowedByCaps,
+  type ParsedFrequencyCap,
+  parseFrequencyCaps,
+} from './caps';
+export {
   type CompiledCondition,
   type Condition,
   type ConditionLimits,
