@@ -12,7 +12,8 @@ import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
-const out = join(root, 'node_modules', '.snippets');
+// per checkout (not node_modules, which worktrees may share), and ignored by git
+const out = join(root, '.snippets');
 
 function markdownFiles(): string[] {
   const docs = join(root, 'docs');
