@@ -20,6 +20,14 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // needs a server: `npm run test:postgres` starts one and runs this project
+          name: 'postgres',
+          include: ['test/postgres/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'package',
           include: ['test/package/**/*.test.ts'],
           // builds dist/ when any source is newer than it, so the packaging tests never see a stale build

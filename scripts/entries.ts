@@ -17,4 +17,6 @@ export interface Entry {
 export const entries: readonly Entry[] = [
   { subpath: '.', source: 'src/index.ts', out: 'index', node: false },
   { subpath: './testing', source: 'src/testing/index.ts', out: 'testing/index', node: true },
+  { subpath: './adapters', source: 'src/adapters/index.ts', out: 'adapters/index', node: false },
+  { subpath: './postgres', source: 'src/postgres/index.ts', out: 'postgres/index', node: false },
 ];

@@ -320,8 +320,8 @@ export function arbActivityEvents(
  * @returns An arbitrary of order lists.
  *
  * @example
- * fc.sample(arbOrders(), 1)[0]?.[0]?.currency
- * //=> 'USD'
+ * fc.sample(arbOrders({ currency: 'EUR' }), 20).flat().every((o) => o.currency === 'EUR')
+ * //=> true
  *
  * @category testing
  */

@@ -26,6 +26,17 @@ export {
   type RecordListOptions,
 } from './arbitraries';
 export {
+  type ConformanceOptions,
+  concurrencyConformance,
+  customersConformance,
+  dueCustomersConformance,
+  eventsConformance,
+  outboxConformance,
+  type StoreFactory,
+  storeConformance,
+  type TestRegistrar,
+} from './conformance';
+export {
   type ResolvedSimulationOptions,
   type SimulateBusinessOptions,
   type SimulatedBusiness,

@@ -10,8 +10,6 @@ import * as fc from 'fast-check';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { entries } from '../../scripts/entries';
-import * as root from '../../src/index';
-import * as testing from '../../src/testing/index';
 
 const projectRoot = new URL('../../', import.meta.url).pathname;
 const program = ts.createProgram(
@@ -90,7 +88,9 @@ function collect(): DocumentedExport[] {
 }
 
 const documented = collect();
-const scope: Record<string, unknown> = { ...root, ...testing, fc };
+// every public entry's exports are in scope in examples, as is fast-check
+const scope: Record<string, unknown> = { fc };
+for (const entry of entries) Object.assign(scope, await import(`../../${entry.source}`));
 
 describe('doc comments', () => {
   it('cover every public export', () => {
@@ -177,9 +177,14 @@ function compile(code: string): string {
   }).outputText;
 }
 
-function run(code: string): unknown {
+const AsyncFunction = (async () => {}).constructor as new (
+  ...args: string[]
+) => (...values: unknown[]) => Promise<unknown>;
+
+/** Runs an example with every export in scope; top-level `await` is allowed. */
+function run(code: string): Promise<unknown> {
   const names = Object.keys(scope);
-  return new Function(...names, compile(code))(...names.map((n) => scope[n]));
+  return new AsyncFunction(...names, compile(code))(...names.map((n) => scope[n]));
 }
 
 const examples = documented
@@ -198,7 +203,7 @@ describe('doc examples', () => {
     expect(values / examples.length).toBeGreaterThan(0.75);
   });
 
-  it.each(examples.map(([label, c]) => [label, c]))('%s', (_label, checkpoint) => {
+  it.each(examples.map(([label, c]) => [label, c]))('%s', async (_label, checkpoint) => {
     const { code, check } = checkpoint;
     if (check.kind === 'unreadable') {
       expect.fail(
@@ -208,7 +213,7 @@ describe('doc examples', () => {
     if (check.kind === 'throws') {
       let error: unknown;
       try {
-        run(code);
+        await run(code);
       } catch (e) {
         error = e;
       }
@@ -216,7 +221,7 @@ describe('doc examples', () => {
       expect((error as Error).message).toMatch(check.pattern);
       return;
     }
-    const actual = run(code);
+    const actual = await run(code);
     if (check.kind === 'value') {
       expect(
         isDeepStrictEqual(actual, check.expected),

@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { entries } from '../../scripts/entries';
 
 const root = join(import.meta.dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  exports: Record<string, { import?: { default?: string } }>;
+};
 
 async function bundle(code: string, platform: 'neutral' | 'browser' = 'browser'): Promise<string> {
   const result = await build({
@@ -22,9 +25,22 @@ async function bundle(code: string, platform: 'neutral' | 'browser' = 'browser')
     treeShaking: true,
     mainFields: ['module', 'main'],
     conditions: ['import'],
-    // resolve 'retention-kit' to this package's own exports map (dist/)
-    alias: { 'retention-kit': root },
     logLevel: 'silent',
+    plugins: [
+      {
+        // resolve 'retention-kit' and its subpaths through this package's own exports map (dist/)
+        name: 'self',
+        setup(b) {
+          b.onResolve({ filter: /^retention-kit(\/.*)?$/ }, (args) => {
+            const subpath =
+              args.path === 'retention-kit' ? '.' : `./${args.path.slice('retention-kit/'.length)}`;
+            const target = pkg.exports[subpath]?.import?.default;
+            if (target === undefined) return { errors: [{ text: `no export ${subpath}` }] };
+            return { path: join(root, target) };
+          });
+        },
+      },
+    ],
   });
   return result.outputFiles[0]!.text;
 }

@@ -89,7 +89,7 @@ describe('the packed tarball', () => {
       `const m = require('${spec}');\nconsole.log(JSON.stringify(Object.keys(m).sort()));`,
     );
     const esmKeys = JSON.parse(esm) as string[];
-    expect(esmKeys.length).toBeGreaterThan(5);
+    expect(esmKeys.length).toBeGreaterThan(0);
     expect(JSON.parse(cjs)).toEqual(esmKeys);
   });
 

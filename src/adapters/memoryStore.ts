@@ -1,0 +1,274 @@
+import type { PlannedAction } from '../core/action';
+import { RetentionError } from '../core/errors';
+import type { NormalizedActivityEvent } from '../core/records';
+import type { JsonValue } from '../core/validate';
+import type {
+  ClaimOptions,
+  CommitInput,
+  CommitResult,
+  CustomerClaim,
+  CustomerRecord,
+  OutboxEntry,
+  OutboxStatus,
+  RetentionStore,
+  StoredEvent,
+} from './types';
+
+interface CustomerRow {
+  customerId: string;
+  version: number;
+  state: JsonValue | null;
+  wakeAt: number | null;
+  eventCursor: number;
+  lastSeq: number;
+  owner: string | null;
+  leaseUntil: number | null;
+}
+
+interface OutboxRow {
+  action: PlannedAction;
+  status: OutboxStatus;
+  attempts: number;
+  availableAt: number;
+  owner: string | null;
+  leaseUntil: number | null;
+  lastError: string | null;
+  updatedAt: number;
+}
+
+/** Deep copy through JSON: what a real store would do, so callers never share objects with it. */
+function copy<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+function record(row: CustomerRow): CustomerRecord {
+  return {
+    customerId: row.customerId,
+    version: row.version,
+    state: copy(row.state),
+    wakeAt: row.wakeAt,
+    eventCursor: row.eventCursor,
+  };
+}
+
+function entry(row: OutboxRow): OutboxEntry {
+  return {
+    action: copy(row.action),
+    status: row.status,
+    attempts: row.attempts,
+    availableAt: row.availableAt,
+    owner: row.owner,
+    leaseUntil: row.leaseUntil,
+    lastError: row.lastError,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/**
+ * A store with the state of an in-memory retention store, for inspection in tests.
+ *
+ * @category adapters
+ */
+export interface MemoryStore extends RetentionStore {
+  /** Number of stored events, customers and outbox entries. */
+  size(): { readonly events: number; readonly customers: number; readonly actions: number };
+}
+
+/**
+ * The embedded default store: everything in memory, for tests, demos and small deployments. Each
+ * call runs to completion before another starts, so interleaved async workers in one process
+ * claim and commit safely; data is copied in and out, so callers never share objects with it.
+ * It does not persist anything and is not shared between processes.
+ *
+ * @returns A new, empty store.
+ *
+ * @example
+ * const store = createMemoryStore();
+ * await store.appendEvents([{ id: 'e1', customerId: 'c1', type: 'login', at: 0, properties: {} }], { now: 0 });
+ * (await store.claimDueCustomers({ now: 0, limit: 10, owner: 'w1', leaseMs: 60_000 })).map((c) => c.customerId)
+ * //=> ['c1']
+ *
+ * @category adapters
+ */
+export function createMemoryStore(): MemoryStore {
+  const events: StoredEvent[] = [];
+  const eventIds = new Set<string>();
+  const eventsByCustomer = new Map<string, StoredEvent[]>();
+  const customers = new Map<string, CustomerRow>();
+  const outbox = new Map<string, OutboxRow>();
+  let seq = 0;
+
+  const customerRow = (customerId: string): CustomerRow => {
+    let row = customers.get(customerId);
+    if (row === undefined) {
+      row = {
+        customerId,
+        version: 0,
+        state: null,
+        wakeAt: null,
+        eventCursor: 0,
+        lastSeq: 0,
+        owner: null,
+        leaseUntil: null,
+      };
+      customers.set(customerId, row);
+    }
+    return row;
+  };
+
+  const store: MemoryStore = {
+    capabilities: { concurrentProcesses: false },
+
+    async appendEvents(list: readonly NormalizedActivityEvent[], { now }) {
+      let inserted = 0;
+      for (const e of list) {
+        if (eventIds.has(e.id)) continue;
+        eventIds.add(e.id);
+        const stored: StoredEvent = { ...copy(e), seq: ++seq };
+        events.push(stored);
+        const perCustomer = eventsByCustomer.get(e.customerId) ?? [];
+        perCustomer.push(stored);
+        eventsByCustomer.set(e.customerId, perCustomer);
+        const row = customerRow(e.customerId);
+        row.lastSeq = stored.seq;
+        row.wakeAt = row.wakeAt === null ? now : Math.min(row.wakeAt, now);
+        inserted++;
+      }
+      return { inserted, duplicates: list.length - inserted };
+    },
+
+    async readEvents(customerId, { afterSeq, limit }) {
+      const list = eventsByCustomer.get(customerId) ?? [];
+      const out: StoredEvent[] = [];
+      for (const e of list) {
+        if (e.seq <= afterSeq) continue;
+        out.push(copy(e));
+        if (limit !== undefined && out.length >= limit) break;
+      }
+      return out;
+    },
+
+    async getCustomer(customerId) {
+      const row = customers.get(customerId);
+      return row === undefined ? null : record(row);
+    },
+
+    async claimDueCustomers({ now, limit, owner, leaseMs }: ClaimOptions) {
+      const due = [...customers.values()]
+        .filter(
+          (r) =>
+            r.wakeAt !== null && r.wakeAt <= now && (r.leaseUntil === null || r.leaseUntil <= now),
+        )
+        .sort((a, b) => a.wakeAt! - b.wakeAt! || (a.customerId < b.customerId ? -1 : 1))
+        .slice(0, limit);
+      return due.map((r): CustomerClaim => {
+        r.owner = owner;
+        r.leaseUntil = now + leaseMs;
+        return { ...record(r), owner, leaseUntil: r.leaseUntil };
+      });
+    },
+
+    async commit(input: CommitInput): Promise<CommitResult> {
+      const row = customers.get(input.customerId);
+      const current = row?.version ?? 0;
+      if (current !== input.expectedVersion) {
+        throw new RetentionError(
+          'conflict',
+          `commit: the customer changed since it was read (version ${current}, expected ${input.expectedVersion})`,
+        );
+      }
+      const target = row ?? customerRow(input.customerId);
+      target.version = current + 1;
+      target.state = copy(input.state);
+      target.eventCursor = input.eventCursor;
+      // an event that arrived after the evaluation read its events keeps the customer due
+      target.wakeAt = target.lastSeq > input.eventCursor ? input.now : input.wakeAt;
+      if (input.owner !== undefined && target.owner === input.owner) {
+        target.owner = null;
+        target.leaseUntil = null;
+      }
+      let enqueued = 0;
+      for (const action of input.enqueue) {
+        if (outbox.has(action.key)) continue;
+        outbox.set(action.key, {
+          action: copy(action),
+          status: 'pending',
+          attempts: 0,
+          availableAt: action.dueAt,
+          owner: null,
+          leaseUntil: null,
+          lastError: null,
+          updatedAt: input.now,
+        });
+        enqueued++;
+      }
+      let cancelled = 0;
+      for (const key of input.cancel) {
+        const o = outbox.get(key);
+        if (o !== undefined && o.status === 'pending') {
+          o.status = 'cancelled';
+          o.updatedAt = input.now;
+          cancelled++;
+        }
+      }
+      return { version: target.version, enqueued, cancelled };
+    },
+
+    async claimActions({ now, limit, owner, leaseMs }: ClaimOptions) {
+      const ready = [...outbox.values()]
+        .filter(
+          (o) =>
+            (o.status === 'pending' && o.availableAt <= now) ||
+            (o.status === 'claimed' && o.leaseUntil !== null && o.leaseUntil <= now),
+        )
+        .sort((a, b) => a.availableAt - b.availableAt || (a.action.key < b.action.key ? -1 : 1))
+        .slice(0, limit);
+      return ready.map((o) => {
+        o.status = 'claimed';
+        o.owner = owner;
+        o.leaseUntil = now + leaseMs;
+        o.attempts++;
+        o.updatedAt = now;
+        return entry(o);
+      });
+    },
+
+    async completeAction(key, owner, { now }) {
+      const o = outbox.get(key);
+      if (o === undefined || o.status !== 'claimed' || o.owner !== owner) return false;
+      o.status = 'delivered';
+      o.owner = null;
+      o.leaseUntil = null;
+      o.updatedAt = now;
+      return true;
+    },
+
+    async failAction(key, owner, { now, error, retryAt }) {
+      const o = outbox.get(key);
+      if (o === undefined || o.status !== 'claimed' || o.owner !== owner) return false;
+      o.status = retryAt === null ? 'dead' : 'pending';
+      o.availableAt = retryAt ?? o.availableAt;
+      o.owner = null;
+      o.leaseUntil = null;
+      o.lastError = error.slice(0, 2000);
+      o.updatedAt = now;
+      return true;
+    },
+
+    async listActions(filter = {}) {
+      const out: OutboxEntry[] = [];
+      for (const o of outbox.values()) {
+        if (filter.customerId !== undefined && o.action.customerId !== filter.customerId) continue;
+        if (filter.status !== undefined && o.status !== filter.status) continue;
+        out.push(entry(o));
+      }
+      out.sort((a, b) => a.availableAt - b.availableAt || (a.action.key < b.action.key ? -1 : 1));
+      return filter.limit === undefined ? out : out.slice(0, filter.limit);
+    },
+
+    size() {
+      return { events: events.length, customers: customers.size, actions: outbox.size };
+    },
+  };
+  return store;
+}
