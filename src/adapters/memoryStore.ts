@@ -2,6 +2,7 @@ import type { PlannedAction } from '../core/action';
 import { RetentionError } from '../core/errors';
 import type { NormalizedActivityEvent } from '../core/records';
 import type { JsonValue } from '../core/validate';
+import { InstantHeap } from './heap';
 import type {
   ClaimOptions,
   CommitInput,
@@ -23,6 +24,8 @@ interface CustomerRow {
   lastSeq: number;
   owner: string | null;
   leaseUntil: number | null;
+  /** When the row becomes claimable, as indexed in the heap (null: not indexed). */
+  heapAt: number | null;
 }
 
 interface OutboxRow {
@@ -34,6 +37,8 @@ interface OutboxRow {
   leaseUntil: number | null;
   lastError: string | null;
   updatedAt: number;
+  /** When the row becomes claimable, as indexed in the heap (null: not indexed). */
+  heapAt: number | null;
 }
 
 /** Deep copy through JSON: what a real store would do, so callers never share objects with it. */
@@ -97,6 +102,25 @@ export function createMemoryStore(): MemoryStore {
   const customers = new Map<string, CustomerRow>();
   const outbox = new Map<string, OutboxRow>();
   let seq = 0;
+  // When customers and actions become claimable, earliest first; a popped entry that no longer
+  // matches its row is stale and skipped, so updating a row is one push.
+  const dueCustomers = new InstantHeap();
+  const readyActions = new InstantHeap();
+
+  const indexCustomer = (row: CustomerRow): void => {
+    const at =
+      row.wakeAt === null ? null : Math.max(row.wakeAt, row.leaseUntil ?? Number.NEGATIVE_INFINITY);
+    if (at === row.heapAt) return;
+    row.heapAt = at;
+    if (at !== null) dueCustomers.push(at, row.customerId);
+  };
+  const indexAction = (row: OutboxRow): void => {
+    const at =
+      row.status === 'pending' ? row.availableAt : row.status === 'claimed' ? row.leaseUntil : null;
+    if (at === row.heapAt) return;
+    row.heapAt = at;
+    if (at !== null) readyActions.push(at, row.action.key);
+  };
 
   const customerRow = (customerId: string): CustomerRow => {
     let row = customers.get(customerId);
@@ -110,6 +134,7 @@ export function createMemoryStore(): MemoryStore {
         lastSeq: 0,
         owner: null,
         leaseUntil: null,
+        heapAt: null,
       };
       customers.set(customerId, row);
     }
@@ -132,6 +157,7 @@ export function createMemoryStore(): MemoryStore {
         const row = customerRow(e.customerId);
         row.lastSeq = stored.seq;
         row.wakeAt = row.wakeAt === null ? now : Math.min(row.wakeAt, now);
+        indexCustomer(row);
         inserted++;
       }
       return { inserted, duplicates: list.length - inserted };
@@ -154,18 +180,18 @@ export function createMemoryStore(): MemoryStore {
     },
 
     async claimDueCustomers({ now, limit, owner, leaseMs }: ClaimOptions) {
-      const due = [...customers.values()]
-        .filter(
-          (r) =>
-            r.wakeAt !== null && r.wakeAt <= now && (r.leaseUntil === null || r.leaseUntil <= now),
-        )
-        .sort((a, b) => a.wakeAt! - b.wakeAt! || (a.customerId < b.customerId ? -1 : 1))
-        .slice(0, limit);
-      return due.map((r): CustomerClaim => {
+      const claims: CustomerClaim[] = [];
+      while (claims.length < limit && dueCustomers.peekAt() <= now) {
+        const { at, id } = dueCustomers.pop()!;
+        const r = customers.get(id)!;
+        if (r.heapAt !== at) continue;
+        r.heapAt = null;
         r.owner = owner;
         r.leaseUntil = now + leaseMs;
-        return { ...record(r), owner, leaseUntil: r.leaseUntil };
-      });
+        indexCustomer(r);
+        claims.push({ ...record(r), owner, leaseUntil: r.leaseUntil });
+      }
+      return claims;
     },
 
     async commit(input: CommitInput): Promise<CommitResult> {
@@ -187,10 +213,11 @@ export function createMemoryStore(): MemoryStore {
         target.owner = null;
         target.leaseUntil = null;
       }
+      indexCustomer(target);
       let enqueued = 0;
       for (const action of input.enqueue) {
         if (outbox.has(action.key)) continue;
-        outbox.set(action.key, {
+        const o: OutboxRow = {
           action: copy(action),
           status: 'pending',
           attempts: 0,
@@ -199,7 +226,10 @@ export function createMemoryStore(): MemoryStore {
           leaseUntil: null,
           lastError: null,
           updatedAt: input.now,
-        });
+          heapAt: null,
+        };
+        outbox.set(action.key, o);
+        indexAction(o);
         enqueued++;
       }
       let cancelled = 0;
@@ -208,6 +238,7 @@ export function createMemoryStore(): MemoryStore {
         if (o !== undefined && o.status === 'pending') {
           o.status = 'cancelled';
           o.updatedAt = input.now;
+          indexAction(o);
           cancelled++;
         }
       }
@@ -215,22 +246,21 @@ export function createMemoryStore(): MemoryStore {
     },
 
     async claimActions({ now, limit, owner, leaseMs }: ClaimOptions) {
-      const ready = [...outbox.values()]
-        .filter(
-          (o) =>
-            (o.status === 'pending' && o.availableAt <= now) ||
-            (o.status === 'claimed' && o.leaseUntil !== null && o.leaseUntil <= now),
-        )
-        .sort((a, b) => a.availableAt - b.availableAt || (a.action.key < b.action.key ? -1 : 1))
-        .slice(0, limit);
-      return ready.map((o) => {
+      const claimed: OutboxEntry[] = [];
+      while (claimed.length < limit && readyActions.peekAt() <= now) {
+        const { at, id } = readyActions.pop()!;
+        const o = outbox.get(id)!;
+        if (o.heapAt !== at) continue;
+        o.heapAt = null;
         o.status = 'claimed';
         o.owner = owner;
         o.leaseUntil = now + leaseMs;
         o.attempts++;
         o.updatedAt = now;
-        return entry(o);
-      });
+        indexAction(o);
+        claimed.push(entry(o));
+      }
+      return claimed;
     },
 
     async completeAction(key, owner, { now }) {
@@ -240,6 +270,7 @@ export function createMemoryStore(): MemoryStore {
       o.owner = null;
       o.leaseUntil = null;
       o.updatedAt = now;
+      indexAction(o);
       return true;
     },
 
@@ -252,6 +283,7 @@ export function createMemoryStore(): MemoryStore {
       o.leaseUntil = null;
       o.lastError = error.slice(0, 2000);
       o.updatedAt = now;
+      indexAction(o);
       return true;
     },
 

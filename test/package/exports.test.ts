@@ -33,7 +33,7 @@ describe('package.json', () => {
     expect(pkg.sideEffects).toBe(false);
     expect(pkg.engines.node).toBe('>=20');
     expect(pkg.files).toContain('dist');
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@date-fns/tz', 'zod']);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@date-fns/tz', 'eventemitter3', 'zod']);
     expect(pkg.peerDependenciesMeta['fast-check'].optional).toBe(true);
   });
 });
