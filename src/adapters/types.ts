@@ -59,7 +59,10 @@ export interface CommitInput {
   readonly eventCursor: number;
   /** Actions to add; an action whose key is already in the outbox is left as it is. */
   readonly enqueue: readonly PlannedAction[];
-  /** Keys of pending actions to cancel (claimed and delivered ones are not affected). */
+  /**
+   * Keys of pending actions to cancel (claimed and delivered ones are not affected); an action
+   * both enqueued and cancelled by the same commit is stored as cancelled.
+   */
   readonly cancel: readonly string[];
   /** The evaluation time: a customer with events after `eventCursor` is due again from it. */
   readonly now: number;

@@ -194,12 +194,16 @@ export function createPostgresStore(options: PostgresStoreOptions): RetentionSto
          ), ok AS (
            SELECT version FROM upd UNION ALL SELECT version FROM ins
          ), enq AS (
+           -- sub-statements share one snapshot, so the cancelling UPDATE below cannot see rows
+           -- inserted here: an action cancelled in the same commit is inserted as cancelled
            INSERT INTO ${s}.outbox (key, customer_id, action, status, attempts, available_at, updated_at)
-           SELECT a.key, a.customer_id, a.action, 'pending', 0, a.due_at, $6::bigint
+           SELECT a.key, a.customer_id, a.action,
+                  CASE WHEN a.key = ANY($8::text[]) THEN 'cancelled' ELSE 'pending' END,
+                  0, a.due_at, $6::bigint
            FROM jsonb_to_recordset($7::jsonb) AS a(key text, customer_id text, action jsonb, due_at bigint)
            WHERE EXISTS (SELECT 1 FROM ok)
            ON CONFLICT (key) DO NOTHING
-           RETURNING key
+           RETURNING key, status
          ), can AS (
            UPDATE ${s}.outbox SET status = 'cancelled', updated_at = $6
            WHERE key = ANY($8::text[]) AND status = 'pending' AND EXISTS (SELECT 1 FROM ok)
@@ -207,7 +211,7 @@ export function createPostgresStore(options: PostgresStoreOptions): RetentionSto
          )
          SELECT (SELECT version FROM ok) AS version,
                 (SELECT count(*) FROM enq)::int AS enqueued,
-                (SELECT count(*) FROM can)::int AS cancelled`,
+                ((SELECT count(*) FROM can) + (SELECT count(*) FROM enq WHERE status = 'cancelled'))::int AS cancelled`,
         [
           input.customerId,
           input.expectedVersion,

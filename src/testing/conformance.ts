@@ -628,6 +628,26 @@ export function outboxConformance(
     },
   );
 
+  t('an action enqueued and cancelled in the same commit ends cancelled', async (store) => {
+    const r = await enqueue(store, [action('both', 'c1', T0), action('kept', 'c1', T0)], ['both']);
+    same(r, { version: 1, enqueued: 2, cancelled: 1 }, 'commit result');
+    same(
+      (await store.listActions({ customerId: 'c1' })).map((e) => [e.action.key, e.status]),
+      [
+        ['both', 'cancelled'],
+        ['kept', 'pending'],
+      ],
+      'statuses',
+    );
+    same(
+      (await store.claimActions({ now: T0, limit: 10, owner: 'w1', leaseMs: MIN })).map(
+        (e) => e.action.key,
+      ),
+      ['kept'],
+      'only the kept one is claimable',
+    );
+  });
+
   t('cancelling affects pending actions only', async (store) => {
     await enqueue(store, [action('p', 'c1', T0), action('q', 'c1', T0 + 60 * MIN)]);
     await store.claimActions({ now: T0, limit: 1, owner: 'w1', leaseMs: 5 * MIN });
