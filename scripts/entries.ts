@@ -19,4 +19,5 @@ export const entries: readonly Entry[] = [
   { subpath: './testing', source: 'src/testing/index.ts', out: 'testing/index', node: true },
   { subpath: './adapters', source: 'src/adapters/index.ts', out: 'adapters/index', node: false },
   { subpath: './postgres', source: 'src/postgres/index.ts', out: 'postgres/index', node: false },
+  { subpath: './engine', source: 'src/engine/index.ts', out: 'engine/index', node: false },
 ];

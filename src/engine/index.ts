@@ -1,0 +1,28 @@
+/**
+ * The engine: the only effectful part of retention-kit. It ingests events and, on each tick,
+ * evaluates due customers with the pure planners and delivers due actions, through the storage
+ * and delivery adapters, without losing or duplicating an action.
+ *
+ * @module engine
+ */
+export {
+  createRetentionEngine,
+  type RetentionEngine,
+  type RetentionEngineOptions,
+  type RetryOptions,
+  type TickOptions,
+} from './engine';
+export { foldProfile, PROFILE_EVENT } from './profile';
+export type {
+  CustomerProfile,
+  DeliverReport,
+  EngineCustomerState,
+  EngineEvents,
+  EngineFailure,
+  EnginePlanner,
+  EngineSignal,
+  EvaluateReport,
+  PlannerInput,
+  PlannerResult,
+  TickReport,
+} from './types';
