@@ -56,6 +56,8 @@ function transitions(zone: string): { wallFrom: number; wallTo: number }[] {
 
 /** Temporal's `ZonedDateTime.add` / `subtract`: the reference semantics. */
 function temporal(t: number, zone: string, d: CalendarDuration, sign: 1 | -1): number {
+  // Temporal rejects a duration with no fields; adding nothing is the identity
+  if (Object.values(d).every((v) => v === undefined)) return t;
   const zdt = Temporal.Instant.fromEpochMilliseconds(t).toZonedDateTimeISO(zone);
   const duration = Temporal.Duration.from({ ...d });
   return (sign === 1 ? zdt.add(duration) : zdt.subtract(duration)).epochMilliseconds;
