@@ -1,0 +1,95 @@
+/**
+ * Maximum likelihood on log-parameters, shared by the model fitters: seeded Nelder-Mead restarts,
+ * an optional L2 penalty as lifetimes applies it, a check that no parameter ran off to 0 or
+ * infinity, and a finite-difference check that the optimiser stopped at a stationary point.
+ * Internal.
+ *
+ * @module
+ */
+import { minimize } from './optimize';
+
+/** Options of {@link fitLogParameters}. */
+export interface LogFitOptions {
+  /** Starting values of the parameters (natural scale, all positive). */
+  readonly start: readonly number[];
+  /** Parameter names, for the non-convergence reason. */
+  readonly names: readonly string[];
+  /** Number of observations the log-likelihood sums over (the penalty is per observation). */
+  readonly observations: number;
+  /** L2 penalty coefficient on the natural-scale parameters. */
+  readonly penalty: number;
+  readonly seed: number;
+  readonly randomStarts: number;
+  readonly maxEvaluations: number;
+}
+
+/** Result of {@link fitLogParameters}. */
+export interface LogFitResult {
+  readonly params: number[];
+  /** The log-likelihood at `params` (without the penalty). */
+  readonly logLikelihood: number;
+  readonly converged: boolean;
+  readonly iterations: number;
+  readonly reason?: string;
+}
+
+const LOG_BOUND = 18; // e^±18: about 1.5e-8 to 6.6e7
+
+/**
+ * Maximises `logLikelihood(params)` over positive parameters.
+ */
+export function fitLogParameters(
+  logLikelihood: (params: readonly number[]) => number,
+  options: LogFitOptions,
+): LogFitResult {
+  const n = Math.max(1, options.observations);
+  const objective = (u: readonly number[]): number => {
+    let penalty = 0;
+    const p = new Array<number>(u.length);
+    for (let i = 0; i < u.length; i++) {
+      // beyond the bound the objective rises steeply, so the search comes back
+      if (Math.abs(u[i]!) > LOG_BOUND + 5) return Number.POSITIVE_INFINITY;
+      p[i] = Math.exp(u[i]!);
+      penalty += p[i]! * p[i]!;
+    }
+    const ll = logLikelihood(p);
+    if (!Number.isFinite(ll)) return Number.POSITIVE_INFINITY;
+    return -ll / n + options.penalty * penalty;
+  };
+  const start = options.start.map(Math.log);
+  const result = minimize(objective, {
+    starts: [start],
+    randomStarts: options.randomStarts,
+    seed: options.seed,
+    maxEvaluations: options.maxEvaluations,
+    fTolerance: 1e-13,
+    xTolerance: 1e-7,
+  });
+  const params = result.x.map(Math.exp);
+  const logLik = logLikelihood(params);
+  const base = { params, logLikelihood: logLik, iterations: result.iterations };
+  if (!result.converged) return { ...base, converged: false, reason: result.reason ?? 'unknown' };
+  const off = result.x.findIndex((u) => Math.abs(u) > LOG_BOUND);
+  if (off >= 0)
+    return {
+      ...base,
+      converged: false,
+      reason: `${options.names[off]} tends to ${result.x[off]! > 0 ? 'infinity' : '0'}: the data do not identify the model`,
+    };
+  // stationarity: central differences of the per-observation objective on log-parameters
+  const h = 1e-5;
+  for (let i = 0; i < result.x.length; i++) {
+    const up = result.x.slice();
+    const down = result.x.slice();
+    up[i] = up[i]! + h;
+    down[i] = down[i]! - h;
+    const g = (objective(up) - objective(down)) / (2 * h);
+    if (!(Math.abs(g) < 1e-4 * (1 + Math.abs(result.value))))
+      return {
+        ...base,
+        converged: false,
+        reason: `the optimiser stopped where the gradient in ${options.names[i]} is not zero`,
+      };
+  }
+  return { ...base, converged: true };
+}
