@@ -316,7 +316,10 @@ export interface RemainingLifetime {
  *
  * @category metrics
  */
-export function kaplanMeierRemainingLifetime(curve: KaplanMeierCurve, t: number): RemainingLifetime {
+export function kaplanMeierRemainingLifetime(
+  curve: KaplanMeierCurve,
+  t: number,
+): RemainingLifetime {
   requireNumber(t, { fn: 'kaplanMeierRemainingLifetime', root: 't', path: [] }, { min: 0 });
   const { timeline, survival } = curve;
   const horizon = timeline.length === 0 ? t : Math.max(t, timeline[timeline.length - 1]!);

@@ -151,7 +151,11 @@ export function fitSbg(
   options: FitSbgOptions = {},
 ): SbgFit {
   const cohorts = readCohorts(alive);
-  const penalty = requireNumber(options.penalty ?? 0, { fn: FN, root: 'options', path: ['penalty'] }, { min: 0 });
+  const penalty = requireNumber(
+    options.penalty ?? 0,
+    { fn: FN, root: 'options', path: ['penalty'] },
+    { min: 0 },
+  );
   let customers = 0;
   let churned = 0;
   for (const c of cohorts) {
@@ -177,7 +181,11 @@ export function fitSbg(
     churned,
   };
   if (churned === 0)
-    return { ...base, converged: false, reason: 'nobody churned: the data do not identify the model' };
+    return {
+      ...base,
+      converged: false,
+      reason: 'nobody churned: the data do not identify the model',
+    };
   return fit.converged
     ? { ...base, converged: true }
     : { ...base, converged: false, reason: fit.reason ?? 'unknown' };

@@ -63,7 +63,7 @@ export function fitLogParameters(
     seed: options.seed,
     maxEvaluations: options.maxEvaluations,
     fTolerance: 1e-13,
-    xTolerance: 1e-7,
+    xTolerance: 1e-6,
   });
   const params = result.x.map(Math.exp);
   const logLik = logLikelihood(params);

@@ -37,7 +37,8 @@ function describeRange(range: {
 }): string {
   const kind = range.integer === true ? 'an integer' : 'a finite number';
   const parts: string[] = [];
-  if (range.min !== undefined) parts.push(range.minExclusive ? `> ${range.min}` : `>= ${range.min}`);
+  if (range.min !== undefined)
+    parts.push(range.minExclusive ? `> ${range.min}` : `>= ${range.min}`);
   if (range.max !== undefined) parts.push(`<= ${range.max}`);
   return parts.length === 0 ? kind : `${kind} ${parts.join(' and ')}`;
 }

@@ -127,7 +127,10 @@ function nelderMead(
  * Minimises `f` from each start, then restarts Nelder-Mead from the best point until a restart
  * moves it by less than the tolerances. Deterministic for a seed.
  */
-export function minimize(f: (x: readonly number[]) => number, options: MinimizeOptions): MinimizeResult {
+export function minimize(
+  f: (x: readonly number[]) => number,
+  options: MinimizeOptions,
+): MinimizeResult {
   const budget = { left: options.maxEvaluations };
   const starts = options.starts.map((s) => s.slice());
   const first = starts[0]!;
@@ -136,8 +139,11 @@ export function minimize(f: (x: readonly number[]) => number, options: MinimizeO
     starts.push(first.map((v) => v + (random.next() * 2 - 1) * 1.5));
   let best: RunResult | undefined;
   let iterations = 0;
+  // each start only needs to find its basin; the best one is then polished to full tolerance
+  const coarseF = Math.max(options.fTolerance, 1e-9);
+  const coarseX = Math.max(options.xTolerance, 1e-3);
   for (const s of starts) {
-    const r = nelderMead(f, s, 0.5, budget, options.fTolerance, options.xTolerance);
+    const r = nelderMead(f, s, 0.5, budget, coarseF, coarseX);
     iterations += r.iterations;
     if (best === undefined || r.value < best.value) best = r;
     if (budget.left <= 0) break;
