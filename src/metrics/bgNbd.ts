@@ -304,13 +304,20 @@ export function bgNbdProbabilityAlive(params: BgNbdParams, customer: BgNbdCustom
   return logisticComplement(logDropOdds(p, x, tx, T));
 }
 
-/** (a+b+x-1)/(a-1) · [1 - ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x-1; t/(α+T+t))]. */
+/**
+ * (a+b+x-1)/(a-1) · [1 - ((α+T)/(α+T+t))^(r+x) · ₂F₁(r+x, b+x; a+b+x-1; z)], z = t/(α+T+t),
+ * evaluated through Euler's transformation ₂F₁(A, B; C; z) = (1-z)^(C-A-B) ₂F₁(C-A, C-B; C; z):
+ * (a+b+x-1)/(a-1) · [1 - (1-z)^(a-1) · ₂F₁(a+b-1-r, a-1; a+b+x-1; z)]. The power and the
+ * series stay moderate where the textbook form multiplies an overflowing series by a vanishing
+ * power (many purchases, long horizons).
+ */
 function expectedIfAlive(p: BgNbdParams, x: number, T: number, t: number): number {
+  const w = p.alpha + T;
+  const z = t / (w + t);
   const evaluate = (a: number): number => {
     const c = a + p.b + x - 1;
-    const z = t / (p.alpha + T + t);
-    const f = hyp2f1(p.r + x, p.b + x, c, z);
-    const lead = Math.exp((p.r + x) * (Math.log(p.alpha + T) - Math.log(p.alpha + T + t)));
+    const f = hyp2f1(a + p.b - 1 - p.r, a - 1, c, z);
+    const lead = Math.exp((a - 1) * (Math.log(w) - Math.log(w + t)));
     return (c / (a - 1)) * (1 - lead * f.value);
   };
   // the formula has a removable singularity at a = 1: average the two sides
