@@ -40,7 +40,9 @@ describe('kaplanMeier properties', () => {
         expect(km.timeline).toEqual(ref.map((r) => r.t));
         expect(km.atRisk).toEqual(ref.map((r) => r.risk));
         expect(km.events).toEqual(ref.map((r) => r.d));
-        km.survival.forEach((s, i) => expect(s).toBeCloseTo(ref[i]!.s, 12));
+        km.survival.forEach((s, i) => {
+          expect(s).toBeCloseTo(ref[i]!.s, 12);
+        });
       }),
     );
   });

@@ -21,6 +21,8 @@ export interface LogFitOptions {
   readonly seed: number;
   readonly randomStarts: number;
   readonly maxEvaluations: number;
+  /** Size of the first simplex in log-parameters (smaller when `start` is already close). @defaultValue `0.5` */
+  readonly initialStep?: number;
 }
 
 /** Result of {@link fitLogParameters}. */
@@ -62,6 +64,7 @@ export function fitLogParameters(
     randomStarts: options.randomStarts,
     seed: options.seed,
     maxEvaluations: options.maxEvaluations,
+    ...(options.initialStep === undefined ? {} : { initialStep: options.initialStep }),
     fTolerance: 1e-13,
     xTolerance: 1e-6,
   });

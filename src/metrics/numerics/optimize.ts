@@ -17,6 +17,8 @@ export interface MinimizeOptions {
   readonly seed: number;
   /** Maximum objective evaluations over the whole run. */
   readonly maxEvaluations: number;
+  /** Size of the first simplex around each start. @defaultValue `0.5` */
+  readonly initialStep?: number;
   /** Stop when the simplex values differ by less than this. */
   readonly fTolerance: number;
   /** ...and the simplex is smaller than this in every coordinate. */
@@ -143,7 +145,7 @@ export function minimize(
   const coarseF = Math.max(options.fTolerance, 1e-9);
   const coarseX = Math.max(options.xTolerance, 1e-3);
   for (const s of starts) {
-    const r = nelderMead(f, s, 0.5, budget, coarseF, coarseX);
+    const r = nelderMead(f, s, options.initialStep ?? 0.5, budget, coarseF, coarseX);
     iterations += r.iterations;
     if (best === undefined || r.value < best.value) best = r;
     if (budget.left <= 0) break;
@@ -151,7 +153,14 @@ export function minimize(
   let current = best!;
   let settled = false;
   for (let k = 0; k < 20 && budget.left > 0; k++) {
-    const r = nelderMead(f, current.x, 0.05, budget, options.fTolerance, options.xTolerance);
+    const r = nelderMead(
+      f,
+      current.x,
+      options.initialStep === undefined ? 0.05 : options.initialStep / 10,
+      budget,
+      options.fTolerance,
+      options.xTolerance,
+    );
     iterations += r.iterations;
     const moved = r.x.some((v, i) => Math.abs(v - current.x[i]!) > 10 * options.xTolerance);
     const improved = current.value - r.value > options.fTolerance * (1 + Math.abs(current.value));
