@@ -6,8 +6,11 @@ import { simulateBusiness } from '../testing/simulate';
 import {
   bgNbdConditionalExpectedPurchases,
   bgNbdExpectedPurchases,
+  bgNbdLogLikelihood,
+  bgNbdLogLikelihoodAndGradient,
   bgNbdProbabilityAlive,
   fitBgNbd,
+  groupCustomers,
 } from './bgNbd';
 import { rfmSummary } from './rfmSummary';
 
@@ -58,6 +61,28 @@ describe('fitBgNbd reproduces Fader, Hardie & Lee (2005) on CDNOW', () => {
         bgNbdExpectedPurchases(fit, t),
         10,
       );
+  });
+});
+
+describe('the BG/NBD likelihood', () => {
+  it('has an analytic gradient that matches central differences', () => {
+    const grouped = groupCustomers(cdnow);
+    for (const p of [
+      [0.243, 4.414, 0.793, 2.426],
+      [1.5, 0.3, 3, 0.2],
+      [0.05, 40, 0.1, 9],
+    ]) {
+      const { value, gradient } = bgNbdLogLikelihoodAndGradient(p, grouped);
+      expect(value).toBeCloseTo(bgNbdLogLikelihood(p, grouped), 6);
+      p.forEach((v, i) => {
+        const h = 1e-6 * v;
+        const up = p.map((w, j) => (j === i ? w + h : w));
+        const down = p.map((w, j) => (j === i ? w - h : w));
+        const numeric =
+          (bgNbdLogLikelihood(up, grouped) - bgNbdLogLikelihood(down, grouped)) / (2 * h);
+        expect(Math.abs(gradient[i]! - numeric)).toBeLessThan(1e-4 * (1 + Math.abs(numeric)));
+      });
+    }
   });
 });
 

@@ -1,8 +1,8 @@
 import { failInput } from '../core/errors';
-import { fitLogParameters } from './numerics/fit';
+import { fitLogParameters, fitLogParametersWithGradient } from './numerics/fit';
 import { hyp2f1 } from './numerics/hypergeometric';
 import { at, requireNumber, requireObject, type Where } from './numerics/input';
-import { logAddExp, logBeta, logGamma, logisticComplement } from './numerics/special';
+import { digamma, logAddExp, logBeta, logGamma, logisticComplement } from './numerics/special';
 
 /**
  * One customer's repeat-buying summary, the input of the BG/NBD model (see {@link rfmSummary}):
@@ -65,14 +65,14 @@ export interface FitBgNbdOptions {
   readonly penalty?: number;
   /** Seed of the random restarts. @defaultValue `1` */
   readonly seed?: number;
-  /** Budget of likelihood evaluations. @defaultValue `8000` */
+  /** Budget of likelihood evaluations of the Nelder-Mead fallback. @defaultValue `8000` */
   readonly maxEvaluations?: number;
   /** Extra optimiser runs from seeded random starting points, besides the default start. @defaultValue `1` */
   readonly restarts?: number;
 }
 
 /** Grouped customers as columns; times are indexes into tables of distinct values. */
-interface Grouped {
+export interface Grouped {
   readonly x: Int32Array;
   readonly txIndex: Int32Array;
   readonly tIndex: Int32Array;
@@ -107,7 +107,8 @@ export function readCustomer(raw: unknown, where: Where): { x: number; tx: numbe
   return { x, tx, T };
 }
 
-function groupCustomers(customers: Iterable<BgNbdCustomer>): Grouped {
+/** Groups identical rows into columns. Exported for the tests only. */
+export function groupCustomers(customers: Iterable<BgNbdCustomer>): Grouped {
   const byKey = new Map<string, number>();
   const xs: number[] = [];
   const txs: number[] = [];
@@ -157,27 +158,8 @@ function groupCustomers(customers: Iterable<BgNbdCustomer>): Grouped {
   };
 }
 
-/** Above this many distinct rows, the fit starts from a fit on a subsample. */
-const WARM_START_ROWS = 20_000;
-
-/** Every k-th row, with counts scaled so the subsample weighs as much as the whole. */
-function subsample(g: Grouped, size: number): Grouped {
-  const step = g.x.length / size;
-  const pick = Array.from({ length: size }, (_, i) => Math.floor(i * step));
-  let sampled = 0;
-  for (const i of pick) sampled += g.n[i]!;
-  const scale = g.total / sampled;
-  return {
-    ...g,
-    x: Int32Array.from(pick, (i) => g.x[i]!),
-    txIndex: Int32Array.from(pick, (i) => g.txIndex[i]!),
-    tIndex: Int32Array.from(pick, (i) => g.tIndex[i]!),
-    n: Float64Array.from(pick, (i) => g.n[i]! * scale),
-  };
-}
-
-/** Log-likelihood of grouped rows (Fader, Hardie & Lee 2005, eq. 6), in log space. */
-function bgNbdLogLikelihood(p: readonly number[], g: Grouped): number {
+/** Log-likelihood of grouped rows (Fader, Hardie & Lee 2005, eq. 6), in log space. Exported for the tests only. */
+export function bgNbdLogLikelihood(p: readonly number[], g: Grouped): number {
   const r = p[0]!;
   const alpha = p[1]!;
   const a = p[2]!;
@@ -204,6 +186,93 @@ function bgNbdLogLikelihood(p: readonly number[], g: Grouped): number {
     ll += g.n[i]! * (head[x]! + term);
   }
   return ll;
+}
+
+/** The log-likelihood and its gradient in (r, α, a, b), for the quasi-Newton fit. Exported for the tests only. */
+export function bgNbdLogLikelihoodAndGradient(
+  p: readonly number[],
+  g: Grouped,
+): { value: number; gradient: number[] } {
+  const r = p[0]!;
+  const alpha = p[1]!;
+  const a = p[2]!;
+  const b = p[3]!;
+  const lbab = logBeta(a, b);
+  const logAlpha = Math.log(alpha);
+  const base = r * logAlpha - logGamma(r);
+  const psiR = digamma(r);
+  const psiA = digamma(a);
+  const psiA1 = digamma(a + 1);
+  const psiB = digamma(b);
+  const psiAB = digamma(a + b);
+  const size = g.maxX + 1;
+  const head = new Float64Array(size);
+  const stay = new Float64Array(size);
+  const drop = new Float64Array(size);
+  const dHeadR = new Float64Array(size);
+  const dStayA = new Float64Array(size);
+  const dStayB = new Float64Array(size);
+  const dDropA = new Float64Array(size);
+  const dDropB = new Float64Array(size);
+  for (let x = 0; x <= g.maxX; x++) {
+    const psiABX = digamma(a + b + x);
+    head[x] = logGamma(r + x) + base;
+    stay[x] = logBeta(a, b + x) - lbab;
+    dHeadR[x] = digamma(r + x) - psiR + logAlpha;
+    dStayA[x] = psiAB - psiABX;
+    dStayB[x] = digamma(b + x) - psiABX - psiB + psiAB;
+    if (x > 0) {
+      drop[x] = logBeta(a + 1, b + x - 1) - lbab;
+      dDropA[x] = psiA1 - psiABX - psiA + psiAB;
+      dDropB[x] = digamma(b + x - 1) - psiABX - psiB + psiAB;
+    }
+  }
+  const logT = g.tValues.map((v) => Math.log(alpha + v));
+  const invT = g.tValues.map((v) => 1 / (alpha + v));
+  const logTx = g.txValues.map((v) => Math.log(alpha + v));
+  const invTx = g.txValues.map((v) => 1 / (alpha + v));
+  let ll = 0;
+  let gr = 0;
+  let gAlpha = 0;
+  let ga = 0;
+  let gb = 0;
+  for (let i = 0; i < g.x.length; i++) {
+    const x = g.x[i]!;
+    const n = g.n[i]!;
+    const ti = g.tIndex[i]!;
+    const lt = logT[ti]!;
+    const alive = stay[x]! - (r + x) * lt;
+    if (x === 0) {
+      ll += n * (head[x]! + alive);
+      gr += n * (dHeadR[x]! - lt);
+      gAlpha += n * (r / alpha - (r + x) * invT[ti]!);
+      ga += n * dStayA[x]!;
+      gb += n * dStayB[x]!;
+      continue;
+    }
+    const xi = g.txIndex[i]!;
+    const ltx = logTx[xi]!;
+    const gone = drop[x]! - (r + x) * ltx;
+    // log(e^alive + e^gone) and the two weights, with one exp
+    let term: number;
+    let wAlive: number;
+    if (gone < alive) {
+      const e = Math.exp(gone - alive);
+      term = alive + Math.log1p(e);
+      wAlive = 1 / (1 + e);
+    } else {
+      const e = Math.exp(alive - gone);
+      term = gone + Math.log1p(e);
+      wAlive = e / (1 + e);
+    }
+    const wGone = 1 - wAlive;
+    ll += n * (head[x]! + term);
+    gr += n * (dHeadR[x]! - wAlive * lt - wGone * ltx);
+    gAlpha += n * (r / alpha - (r + x) * (wAlive * invT[ti]! + wGone * invTx[xi]!));
+    ga += n * (wAlive * dStayA[x]! + wGone * dDropA[x]!);
+    gb += n * (wAlive * dStayB[x]! + wGone * dDropB[x]!);
+  }
+  return { value: ll, gradient: [gr, gAlpha, ga, gb] };
 }
 
 /**
@@ -246,35 +315,20 @@ export function fitBgNbd(
   const grouped = groupCustomers(customers);
   const { total, maxX } = grouped;
   const shared = {
+    start: [1, 1, 1, 1],
     names: ['r', 'alpha', 'a', 'b'],
     observations: total,
     penalty,
-    maxEvaluations: options.maxEvaluations ?? 8000,
-  };
-  let start = [1, 1, 1, 1];
-  let warm = false;
-  if (grouped.x.length > WARM_START_ROWS) {
-    // many distinct rows: find the basin on an evenly spaced subsample (weights scaled to the
-    // whole), then polish on all rows from there, which takes far fewer full evaluations
-    const sample = subsample(grouped, WARM_START_ROWS);
-    const rough = fitLogParameters((p) => bgNbdLogLikelihood(p, sample), {
-      ...shared,
-      start,
-      seed: options.seed ?? 1,
-      randomStarts: options.restarts ?? 1,
-    });
-    if (rough.converged) {
-      start = rough.params;
-      warm = true;
-    }
-  }
-  const fit = fitLogParameters((p) => bgNbdLogLikelihood(p, grouped), {
-    ...shared,
-    start,
     seed: options.seed ?? 1,
-    randomStarts: warm ? 0 : (options.restarts ?? 1),
-    ...(warm ? { initialStep: 0.02 } : {}),
-  });
+    randomStarts: options.restarts ?? 1,
+  };
+  // quasi-Newton with the analytic gradient; Nelder-Mead when it does not reach a zero gradient
+  const fit =
+    fitLogParametersWithGradient((p) => bgNbdLogLikelihoodAndGradient(p, grouped), shared) ??
+    fitLogParameters((p) => bgNbdLogLikelihood(p, grouped), {
+      ...shared,
+      maxEvaluations: options.maxEvaluations ?? 8000,
+    });
   const base = {
     r: fit.params[0]!,
     alpha: fit.params[1]!,

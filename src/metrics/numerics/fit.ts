@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { minimize } from './optimize';
+import { createRandom } from '../../core/random';
+import { bfgs, minimize } from './optimize';
 
 /** Options of {@link fitLogParameters}. */
 export interface LogFitOptions {
@@ -94,5 +95,65 @@ export function fitLogParameters(
         reason: `the optimiser stopped where the gradient in ${options.names[i]} is not zero`,
       };
   }
+  return { ...base, converged: true };
+}
+
+/** Options of {@link fitLogParametersWithGradient}. */
+export interface GradientFitOptions {
+  readonly start: readonly number[];
+  readonly names: readonly string[];
+  readonly observations: number;
+  readonly penalty: number;
+  readonly seed: number;
+  readonly randomStarts: number;
+}
+
+/**
+ * Maximises a log-likelihood with an analytic gradient over positive parameters by BFGS on
+ * log-parameters, from the start and seeded random starts; the best run must reach a zero
+ * gradient. Returns `undefined` when no run converges, so the caller can fall back to
+ * {@link fitLogParameters}.
+ */
+export function fitLogParametersWithGradient(
+  logLikelihood: (params: readonly number[]) => { value: number; gradient: number[] },
+  options: GradientFitOptions,
+): LogFitResult | undefined {
+  const n = Math.max(1, options.observations);
+  const objective = (u: readonly number[]) => {
+    const p = u.map(Math.exp);
+    if (u.some((v) => Math.abs(v) > LOG_BOUND + 5))
+      return { value: Number.POSITIVE_INFINITY, gradient: u.map(() => 0) };
+    const ll = logLikelihood(p);
+    let penalty = 0;
+    for (const v of p) penalty += v * v;
+    return {
+      value: -ll.value / n + options.penalty * penalty,
+      // chain rule through θ = e^u
+      gradient: p.map((v, i) => v * (-ll.gradient[i]! / n + 2 * options.penalty * v)),
+    };
+  };
+  const random = createRandom(options.seed);
+  const first = options.start.map(Math.log);
+  const starts = [first];
+  for (let i = 0; i < options.randomStarts; i++)
+    starts.push(first.map((v) => v + (random.next() * 2 - 1) * 1.5));
+  let best: ReturnType<typeof bfgs> | undefined;
+  let iterations = 0;
+  for (const s of starts) {
+    const r = bfgs(objective, s, { maxIterations: 500, gTolerance: 1e-9, maxStep: 2 });
+    iterations += r.iterations;
+    const ok = r.converged || Math.max(...r.gradient.map(Math.abs)) < 1e-6;
+    if (ok && (best === undefined || r.value < best.value)) best = r;
+  }
+  if (best === undefined) return undefined;
+  const params = best.x.map(Math.exp);
+  const base = { params, logLikelihood: logLikelihood(params).value, iterations };
+  const off = best.x.findIndex((u) => Math.abs(u) > LOG_BOUND);
+  if (off >= 0)
+    return {
+      ...base,
+      converged: false,
+      reason: `${options.names[off]} tends to ${best.x[off]! > 0 ? 'infinity' : '0'}: the data do not identify the model`,
+    };
   return { ...base, converged: true };
 }

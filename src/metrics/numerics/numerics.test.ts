@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hyp2f1 } from './hypergeometric';
 import { normalQuantile } from './normal';
-import { minimize } from './optimize';
-import { gammaSign, logAddExp, logBeta, logGamma } from './special';
+import { bfgs, minimize } from './optimize';
+import { digamma, gammaSign, logAddExp, logBeta, logGamma } from './special';
 
 describe('logGamma', () => {
   it('equals log((n-1)!) to about 1e-15 relative', () => {
@@ -105,5 +105,30 @@ describe('minimize', () => {
     });
     expect(r.converged).toBe(false);
     expect(r.reason).toMatch(/no convergence within 5 evaluations/);
+  });
+});
+
+describe('digamma', () => {
+  it('is the derivative of logGamma and satisfies ψ(x + 1) = ψ(x) + 1/x', () => {
+    // ψ(1) = -γ (Euler-Mascheroni constant)
+    expect(digamma(1)).toBeCloseTo(-0.5772156649015329, 14);
+    for (const x of [0.01, 0.5, 2.5, 7, 40, 1e5]) {
+      expect(digamma(x + 1) - digamma(x)).toBeCloseTo(1 / x, 10);
+      const h = 1e-5 * x;
+      expect(digamma(x)).toBeCloseTo((logGamma(x + h) - logGamma(x - h)) / (2 * h), 5);
+    }
+  });
+});
+
+describe('bfgs', () => {
+  it('minimises the Rosenbrock function with its gradient', () => {
+    const fg = (x: readonly number[]) => ({
+      value: 100 * (x[1]! - x[0]! ** 2) ** 2 + (1 - x[0]!) ** 2,
+      gradient: [-400 * x[0]! * (x[1]! - x[0]! ** 2) - 2 * (1 - x[0]!), 200 * (x[1]! - x[0]! ** 2)],
+    });
+    const r = bfgs(fg, [-1.2, 1], { maxIterations: 500, gTolerance: 1e-10, maxStep: 2 });
+    expect(r.converged).toBe(true);
+    expect(r.x[0]).toBeCloseTo(1, 8);
+    expect(r.x[1]).toBeCloseTo(1, 8);
   });
 });

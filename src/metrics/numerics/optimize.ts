@@ -191,3 +191,115 @@ export function minimize(
     };
   return { x: current.x, value: current.value, converged: true, iterations, evaluations };
 }
+
+/** A function's value and gradient at a point. */
+export interface ValueAndGradient {
+  readonly value: number;
+  readonly gradient: number[];
+}
+
+/** Result of {@link bfgs}. */
+export interface BfgsResult {
+  readonly x: number[];
+  readonly value: number;
+  readonly gradient: number[];
+  readonly converged: boolean;
+  readonly iterations: number;
+}
+
+const dot = (a: readonly number[], b: readonly number[]) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+};
+const maxAbs = (a: readonly number[]) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+/**
+ * Quasi-Newton minimisation (BFGS with an Armijo backtracking line search) for smooth objectives
+ * with an analytic gradient. Converged when the largest gradient component is below
+ * `gTolerance`. Steps are capped at `maxStep` in every coordinate.
+ */
+export function bfgs(
+  fg: (x: readonly number[]) => ValueAndGradient,
+  start: readonly number[],
+  options: { maxIterations: number; gTolerance: number; maxStep: number },
+): BfgsResult {
+  const n = start.length;
+  let x = start.slice();
+  let current = fg(x);
+  if (!Number.isFinite(current.value))
+    return { x, value: current.value, gradient: current.gradient, converged: false, iterations: 0 };
+  let h: number[][] = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)),
+  );
+  const identity = () =>
+    Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  let scaled = false;
+  let stalls = 0;
+  for (let it = 0; it < options.maxIterations; it++) {
+    const g = current.gradient;
+    if (maxAbs(g) <= options.gTolerance)
+      return { x, value: current.value, gradient: g, converged: true, iterations: it };
+    let p = h.map((row) => -dot(row, g));
+    let slope = dot(g, p);
+    if (!(slope < 0)) {
+      h = identity();
+      p = g.map((v) => -v);
+      slope = dot(g, p);
+    }
+    let step = Math.min(1, options.maxStep / Math.max(maxAbs(p), 1e-300));
+    let next: ValueAndGradient | undefined;
+    let xNext: number[] = x;
+    for (let k = 0; k < 60; k++) {
+      xNext = x.map((v, i) => v + step * p[i]!);
+      const trial = fg(xNext);
+      if (Number.isFinite(trial.value) && trial.value <= current.value + 1e-4 * step * slope) {
+        next = trial;
+        break;
+      }
+      step /= 2;
+    }
+    if (next === undefined)
+      // no decrease along a descent direction: the gradient is at the level of rounding noise
+      return { x, value: current.value, gradient: g, converged: false, iterations: it };
+    // at the optimum the objective stops decreasing before the gradient reaches the tolerance
+    // (rounding in sums over many rows): three steps without a decrease end the run
+    stalls = current.value - next.value <= 1e-15 * (1 + Math.abs(current.value)) ? stalls + 1 : 0;
+    if (stalls >= 3)
+      return {
+        x: xNext,
+        value: next.value,
+        gradient: next.gradient,
+        converged: maxAbs(next.gradient) <= options.gTolerance,
+        iterations: it + 1,
+      };
+    const s = xNext.map((v, i) => v - x[i]!);
+    const y = next.gradient.map((v, i) => v - g[i]!);
+    const sy = dot(s, y);
+    if (sy > 1e-300) {
+      if (!scaled) {
+        const yy = dot(y, y);
+        h = identity().map((row) => row.map((v) => (v * sy) / yy));
+        scaled = true;
+      }
+      const rho = 1 / sy;
+      const hy = h.map((row) => dot(row, y));
+      const yhy = dot(y, hy);
+      h = h.map((row, i) =>
+        row.map(
+          (v, j) =>
+            v - rho * (hy[i]! * s[j]! + s[i]! * hy[j]!) + (rho * rho * yhy + rho) * s[i]! * s[j]!,
+        ),
+      );
+    }
+    x = xNext;
+    current = next;
+  }
+  return {
+    x,
+    value: current.value,
+    gradient: current.gradient,
+    converged: maxAbs(current.gradient) <= options.gTolerance,
+    iterations: options.maxIterations,
+  };
+}

@@ -70,3 +70,20 @@ export function logisticComplement(x: number): number {
   }
   return 1 / (1 + Math.exp(x));
 }
+
+/** The digamma function ψ(x) = d/dx log Γ(x) for x > 0 (recurrence, then the asymptotic series). */
+export function digamma(x: number): number {
+  let shift = 0;
+  let z = x;
+  while (z < 10) {
+    shift -= 1 / z;
+    z += 1;
+  }
+  const f = 1 / (z * z);
+  return (
+    shift +
+    Math.log(z) -
+    0.5 / z -
+    f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f * (1 / 132 - f * (691 / 32760))))))
+  );
+}
