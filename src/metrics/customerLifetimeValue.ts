@@ -65,7 +65,7 @@ export function customerLifetimeValue(
   const purchases = readBgNbdParams(bgNbd, fn);
   const spend = readGammaGammaParams(gammaGamma, fn);
   const where: Where = { fn, root: 'customer', path: [] };
-  const { x, tx, T } = readCustomer(customer, where);
+  const { x, tx, T } = readCustomer(customer, () => where);
   const m = requireNumber(
     requireObject(customer, where).monetaryValue,
     at(where, 'monetaryValue'),
