@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { entries } from '../../scripts/entries';
 
 const root = join(import.meta.dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  exports: Record<string, { import?: { default?: string } }>;
+};
 
 async function bundle(code: string, platform: 'neutral' | 'browser' = 'browser'): Promise<string> {
   const result = await build({
@@ -22,8 +25,20 @@ async function bundle(code: string, platform: 'neutral' | 'browser' = 'browser')
     treeShaking: true,
     mainFields: ['module', 'main'],
     conditions: ['import'],
-    // resolve 'retention-kit' to this package's own exports map (dist/)
-    alias: { 'retention-kit': root },
+    // resolve 'retention-kit' and its subpaths through this package's own exports map (dist/);
+    // an alias to the root directory would not resolve subpaths such as 'retention-kit/metrics'
+    plugins: [
+      {
+        name: 'retention-kit-exports',
+        setup(b) {
+          b.onResolve({ filter: /^retention-kit(\/.*)?$/ }, (args) => {
+            const subpath = args.path === 'retention-kit' ? '.' : `./${args.path.slice(14)}`;
+            const target = pkg.exports[subpath]?.import?.default;
+            return target === undefined ? undefined : { path: join(root, target) };
+          });
+        },
+      },
+    ],
     logLevel: 'silent',
   });
   return result.outputFiles[0]!.text;
