@@ -1,8 +1,14 @@
 import { failInput } from '../core/errors';
-import { fitLogParameters, fitLogParametersWithGradient } from './numerics/fit';
-import { hyp2f1 } from './numerics/hypergeometric';
-import { at, requireNumber, requireObject, type Where } from './numerics/input';
-import { digamma, logAddExp, logBeta, logGamma, logisticComplement } from './numerics/special';
+import { fitLogParameters, fitLogParametersWithGradient } from '../core/numerics/fit';
+import { hyp2f1 } from '../core/numerics/hypergeometric';
+import {
+  digamma,
+  logAddExp,
+  logBeta,
+  logGamma,
+  logisticComplement,
+} from '../core/numerics/special';
+import { at, requireNumber, requireObject, type Where } from './input';
 
 /**
  * One customer's repeat-buying summary, the input of the BG/NBD model (see {@link rfmSummary}):

@@ -1,6 +1,6 @@
 import { type BgNbdParams, conditionalExpected, readBgNbdParams, readCustomer } from './bgNbd';
 import { expectedSpend, type GammaGammaParams, readGammaGammaParams } from './gammaGamma';
-import { at, requireNumber, requireObject, type Where } from './numerics/input';
+import { at, requireNumber, requireObject, type Where } from './input';
 
 /**
  * A customer for {@link customerLifetimeValue}: the BG/NBD summary plus the mean repeat spend.

@@ -1,7 +1,7 @@
 import { failInput } from '../core/errors';
-import { fitLogParameters } from './numerics/fit';
-import { at, requireNumber, requireObject, type Where } from './numerics/input';
-import { logGamma } from './numerics/special';
+import { fitLogParameters } from '../core/numerics/fit';
+import { logGamma } from '../core/numerics/special';
+import { at, requireNumber, requireObject, type Where } from './input';
 
 /**
  * One customer's spend summary for the Gamma-Gamma model: repeat purchases and their mean value

@@ -1,6 +1,6 @@
 import { describeType, failInput } from '../core/errors';
-import { requireNumber, requireObject, type Where } from './numerics/input';
-import { normalQuantile } from './numerics/normal';
+import { normalQuantile } from '../core/numerics/normal';
+import { requireNumber, requireObject, type Where } from './input';
 
 /**
  * One customer's lifetime for survival analysis: how long they were followed, whether the end was

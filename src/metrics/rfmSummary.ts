@@ -2,7 +2,7 @@ import { describeType, failInput } from '../core/errors';
 import { type InstantInput, toInstant } from '../core/instant';
 import { type Granularity, periodKeyFn } from '../core/period';
 import { isValidTimeZone } from '../core/timeZone';
-import { at, requireNumber, requireObject, type Where } from './numerics/input';
+import { at, requireNumber, requireObject, type Where } from './input';
 
 /**
  * An order as {@link rfmSummary} reads it: who, when and, for monetary summaries, how much.

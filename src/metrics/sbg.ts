@@ -1,8 +1,8 @@
 import { failInput } from '../core/errors';
-import { fitLogParameters } from './numerics/fit';
-import { hyp2f1 } from './numerics/hypergeometric';
-import { at, requireArray, requireNumber, type Where } from './numerics/input';
-import { logBeta } from './numerics/special';
+import { fitLogParameters } from '../core/numerics/fit';
+import { hyp2f1 } from '../core/numerics/hypergeometric';
+import { logBeta } from '../core/numerics/special';
+import { at, requireArray, requireNumber, type Where } from './input';
 
 /**
  * Parameters of the shifted-beta-geometric (sBG) model: each customer's per-period churn

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createRandom } from '../../core/random';
+import { createRandom } from '../random';
 
 /** Options of {@link minimize}. */
 export interface MinimizeOptions {

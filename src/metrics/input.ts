@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { describeType, failInput, type IssuePath } from '../../core/errors';
+import { describeType, failInput, type IssuePath } from '../core/errors';
 
 /** Where a value sits, for an error. */
 export interface Where {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createRandom } from '../../core/random';
+import { createRandom } from '../random';
 import { bfgs, minimize } from './optimize';
 
 /** Options of {@link fitLogParameters}. */
