@@ -245,6 +245,13 @@ export interface CompiledTransition {
   readonly target: string | null;
   readonly priority: number;
   readonly guard: GuardFn | null;
+  /**
+   * Whether the guard can change its answer without the state changing: it reads `facts` or
+   * `now`, compares instants with now, or is code.
+   */
+  readonly tickSensitive: boolean;
+  /** Position among the stage's time and hold transitions, or -1. */
+  readonly timedIndex: number;
 }
 
 /** @internal */
@@ -267,6 +274,11 @@ export interface CompiledStage {
   readonly eventless: readonly CompiledTransition[];
   /** Whether the stage can resume the stage it interrupted. */
   readonly resumable: boolean;
+  /**
+   * Whether an eventless or time transition has a guard that can change without the state
+   * changing; if not, a tick before the next due instant cannot change anything.
+   */
+  readonly tickSensitive: boolean;
 }
 
 /** @internal */
@@ -499,11 +511,19 @@ function checkGuardFacts(
   }
 }
 
-function compileGuard(guard: Condition | StageGuard<unknown> | undefined): GuardFn | null {
-  if (guard === undefined) return null;
-  if (typeof guard === 'function') return guard as GuardFn;
+function compileGuard(guard: Condition | StageGuard<unknown> | undefined): {
+  guard: GuardFn | null;
+  tickSensitive: boolean;
+} {
+  if (guard === undefined) return { guard: null, tickSensitive: false };
+  if (typeof guard === 'function') return { guard: guard as GuardFn, tickSensitive: true };
   const compiled: CompiledCondition = compileCondition(guard);
-  return (context) => compiled.evaluate(context, context.now);
+  return {
+    guard: (context) => compiled.evaluate(context, context.now),
+    tickSensitive:
+      compiled.usesNow ||
+      compiled.facts.some((f) => f === 'now' || f === 'facts' || f.startsWith('facts.')),
+  };
 }
 
 /** Checks the stages and their transitions; returns each stage's transitions, without guards. */
@@ -597,6 +617,8 @@ function analyse(def: Def, issues: RetentionIssue[]): Map<string, CompiledTransi
         target: t.target ?? null,
         priority: t.priority ?? 0,
         guard: null,
+        tickSensitive: false,
+        timedIndex: -1,
       });
     });
 
@@ -766,10 +788,14 @@ function build(def: Def, transitions: ReadonlyMap<string, CompiledTransition[]>)
   const relevant = new Set(def.milestones ?? []);
   for (const [id, raw] of transitions) {
     const stageDef = def.stages[id]!;
-    const list = raw.map((t) => ({
-      ...t,
-      guard: compileGuard(stageDef.transitions![t.index]!.guard),
-    }));
+    let timed = 0;
+    const list = raw.map(
+      (t): CompiledTransition => ({
+        ...t,
+        ...compileGuard(stageDef.transitions![t.index]!.guard),
+        timedIndex: t.kind === 'time' || t.kind === 'hold' ? timed++ : -1,
+      }),
+    );
     const byEvent = new Map<string, CompiledTransition[]>();
     for (const t of list) {
       if (t.kind !== 'event') continue;
@@ -795,6 +821,7 @@ function build(def: Def, transitions: ReadonlyMap<string, CompiledTransition[]>)
       timed: list.filter((t) => t.kind === 'time' || t.kind === 'hold'),
       eventless: list.filter((t) => t.kind === 'eventless').sort(best),
       resumable: list.some((t) => t.target === null),
+      tickSensitive: list.some((t) => t.kind !== 'event' && t.tickSensitive),
     });
   }
   const migrations = new Map<number, Readonly<Record<string, string>>>();

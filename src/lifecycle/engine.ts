@@ -45,6 +45,8 @@ interface Draft {
   pending: readonly PendingStageEvent[];
   dirty: boolean;
   emitted: StageChange[] | null;
+  /** Due instants of the current stage's time transitions (by `timedIndex`), computed once per entry. */
+  dues: number[] | null;
 }
 
 function draftOf(m: CompiledMachine, state: StageState, facts: unknown): Draft {
@@ -61,6 +63,7 @@ function draftOf(m: CompiledMachine, state: StageState, facts: unknown): Draft {
     pending: state.pending,
     dirty: false,
     emitted: null,
+    dues: null,
   };
 }
 
@@ -74,12 +77,24 @@ function shift(instant: number, duration: Duration, timeZone: string): number {
     : shiftByDuration(instant, duration, 1, timeZone);
 }
 
-/** When a time or hold transition of the current stage falls due. */
-function dueOf(d: Draft, t: CompiledTransition): number {
+/** When each time or hold transition of the current stage falls due, computed once per entry. */
+function duesOf(d: Draft): number[] {
+  if (d.dues !== null) return d.dues;
   const entry = lastEntry(d);
-  if (t.kind === 'hold') return entry.until ?? Number.POSITIVE_INFINITY;
-  const anchor = t.since === 'signup' ? d.base.signedUpAt : entry.at - (entry.elapsed ?? 0);
-  return shift(anchor, t.duration!, d.base.timeZone);
+  const dues = d.stage.timed.map((t) => {
+    if (t.kind === 'hold') return entry.until ?? Number.POSITIVE_INFINITY;
+    const anchor = t.since === 'signup' ? d.base.signedUpAt : entry.at - (entry.elapsed ?? 0);
+    return shift(anchor, t.duration!, d.base.timeZone);
+  });
+  d.dues = dues;
+  return dues;
+}
+
+/** The first due instant after `asOf`, or infinity. */
+function nextDue(d: Draft): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (const due of duesOf(d)) if (due > d.asOf && due < next) next = due;
+  return next;
 }
 
 function guardContext(
@@ -158,6 +173,7 @@ function enter(
   d.history = history.length > m.historyLimit ? history.slice(-m.historyLimit) : history;
   d.seq += 1;
   d.stage = m.stages.get(entry.stage)!;
+  d.dues = null;
   if (at > d.asOf) d.asOf = at;
   d.dirty = true;
   d.emitted ??= [];
@@ -203,7 +219,7 @@ function settle(d: Draft, at: number): void {
     for (const t of stage.timed) {
       if (best !== null && t.priority < best.priority) continue;
       if (t.target === null && !canResume) continue;
-      const due = dueOf(d, t);
+      const due = duesOf(d)[t.timedIndex]!;
       if (due > at) continue;
       if (
         best !== null &&
@@ -232,11 +248,7 @@ function settle(d: Draft, at: number): void {
 /** Lets time pass until `until`: every due instant of the current stage on the way is evaluated. */
 function advance(d: Draft, until: number): void {
   for (;;) {
-    let next = Number.POSITIVE_INFINITY;
-    for (const t of d.stage.timed) {
-      const due = dueOf(d, t);
-      if (due > d.asOf && due < next) next = due;
-    }
+    const next = nextDue(d);
     if (next > until) return;
     d.asOf = next;
     d.dirty = true;
@@ -288,6 +300,14 @@ function comparePending(a: PendingStageEvent, b: PendingStageEvent): number {
   return pa < pb ? -1 : pa > pb ? 1 : 0;
 }
 
+/** When the draft next needs a tick: its next due instant or held event, plus the skew. */
+function wakeAtOf(d: Draft): number | null {
+  let next = nextDue(d);
+  const held = d.pending[0];
+  if (held !== undefined && held.at < next) next = held.at;
+  return next === Number.POSITIVE_INFINITY ? null : next + d.m.skewMs;
+}
+
 function finish(d: Draft): StageTransitionResult {
   if (!d.dirty) return { state: d.base, changed: false, emitted: NO_CHANGES };
   const s = d.base;
@@ -304,6 +324,7 @@ function finish(d: Draft): StageTransitionResult {
       milestones: d.milestones,
       interrupted: d.interrupted,
       pending: d.pending,
+      wakeAt: wakeAtOf(d),
     },
     changed: true,
     emitted: d.emitted ?? NO_CHANGES,
@@ -322,6 +343,13 @@ export function run(
   now: number,
   facts: unknown,
 ): StageTransitionResult {
+  if (event === null || !m.relevant.has(event.type)) {
+    // Nothing can happen before the wake-up unless a guard reads facts or the clock.
+    const stage = m.stages.get(state.stage)!;
+    if (!stage.tickSensitive && (state.wakeAt === null || now < state.wakeAt)) {
+      return { state, changed: false, emitted: NO_CHANGES };
+    }
+  }
   const d = draftOf(m, state, facts);
   const watermark = now - m.skewMs;
   if (event !== null && m.relevant.has(event.type)) {
@@ -374,6 +402,7 @@ export function start(
     milestones: {},
     interrupted: [],
     pending: [],
+    wakeAt: null,
   };
   const d = draftOf(m, base, facts);
   const entry: StageEntry =
@@ -411,15 +440,7 @@ export function start(
  * @internal
  */
 export function wakeUp(m: CompiledMachine, state: StageState): number | null {
-  const d = draftOf(m, state, undefined);
-  let next = Number.POSITIVE_INFINITY;
-  for (const t of d.stage.timed) {
-    const due = dueOf(d, t);
-    if (due > d.asOf && due < next) next = due;
-  }
-  const held = state.pending[0];
-  if (held !== undefined && held.at < next) next = held.at;
-  return next === Number.POSITIVE_INFINITY ? null : next + m.skewMs;
+  return wakeAtOf(draftOf(m, state, undefined));
 }
 
 /** Where a state sits in the caller's input: the `state` argument, or an element of a list. */
@@ -538,5 +559,6 @@ export function checkState(
       detail: 'the stage is not declared by the machine or is not the last history entry',
     });
   }
-  return current;
+  // a migrated state has new stages, hence a new wake-up
+  return current === state ? state : { ...current, wakeAt: wakeUp(m, current) };
 }

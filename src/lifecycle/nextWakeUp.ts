@@ -1,5 +1,5 @@
 import { compiledOf, type StageMachine } from './defineStageMachine';
-import { checkState, wakeUp } from './engine';
+import { checkState } from './engine';
 import type { StageState } from './transition';
 
 /**
@@ -7,7 +7,8 @@ import type { StageState } from './transition';
  * time transition of the current stage falls due (or its hold ends), or a held event is released,
  * plus the machine's skew. A time transition that already fell due with a failing guard is not
  * counted: it is checked again with the next event or tick, so send the events (or ticks) that can
- * change its guard. Guards that compare instants with `now` are also only checked on inputs.
+ * change its guard. Guards that compare instants with `now` are also only checked on inputs. The
+ * answer is the state's own `wakeAt` (recomputed when the state is migrated).
  *
  * @param machine - The machine, from {@link defineStageMachine}.
  * @param state - The customer's state.
@@ -39,5 +40,5 @@ export function nextWakeUp<S extends string, F>(
 ): number | null {
   const fn = 'nextWakeUp';
   const m = compiledOf(machine as StageMachine, fn);
-  return wakeUp(m, checkState(m, state, fn));
+  return checkState(m, state, fn).wakeAt;
 }

@@ -3,7 +3,7 @@ import { failInput } from '../core/errors';
 import { lazy } from '../core/lazy';
 import { parseInput, zJsonRecord } from '../core/validate';
 import { compiledOf, type StageMachine } from './defineStageMachine';
-import { checkState } from './engine';
+import { checkState, wakeUp } from './engine';
 import type { StageState } from './transition';
 
 const zMs = lazy(() => z.number().int().min(-8.64e15).max(8.64e15));
@@ -43,6 +43,7 @@ const zState = lazy(() =>
         properties: zJsonRecord().optional(),
       }),
     ),
+    wakeAt: zMs().nullable(),
   }),
 );
 
@@ -67,7 +68,7 @@ const zState = lazy(() =>
  *
  * @example
  * parseStageState(onboardingMachine(), { machine: 'onboarding', version: 1, stage: 'orientation' })
- * //=> throws 'parseStageState: state.seq is required (and 7 more issue(s))'
+ * //=> throws 'parseStageState: state.seq is required (and 8 more issue(s))'
  *
  * @category lifecycle
  */
@@ -87,5 +88,8 @@ export function parseStageState<S extends string, F>(
       );
     }
   }
-  return checkState(m, state, fn);
+  const checked = checkState(m, state, fn);
+  // the stored wake-up is derived data: recompute it rather than trust it
+  const wakeAt = wakeUp(compiledOf(machine as StageMachine, fn), checked);
+  return wakeAt === checked.wakeAt ? checked : { ...checked, wakeAt };
 }

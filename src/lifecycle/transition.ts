@@ -57,7 +57,9 @@ export interface PendingStageEvent {
  * - `history`: the stage entries, oldest first;
  * - `milestones`: the first instant of each milestone event;
  * - `interrupted`: the stages a `resume` returns to, innermost last;
- * - `pending`: events held back within the skew.
+ * - `pending`: events held back within the skew;
+ * - `wakeAt`: when the state next needs a `'tick'` (what {@link nextWakeUp} returns), or `null`
+ *   when only an event can change it. Store it in an indexed column to find the customers due.
  *
  * @category lifecycle
  */
@@ -73,6 +75,7 @@ export interface StageState {
   readonly milestones: Readonly<Record<string, number>>;
   readonly interrupted: readonly InterruptedStage[];
   readonly pending: readonly PendingStageEvent[];
+  readonly wakeAt: number | null;
 }
 
 /**
