@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DurationInput } from '../core/duration';
 import { RetentionDefinitionError } from '../core/errors';
 import {
   defineStageMachine,
@@ -7,6 +8,7 @@ import {
 } from './defineStageMachine';
 
 type Def = StageMachineDefinition<string, unknown>;
+type After = DurationInput | 'hold';
 
 /** A minimal valid machine: a -> b on `go`, b final. */
 function base(overrides: Partial<Def> = {}): Def {
@@ -197,13 +199,7 @@ describe('defineStageMachine', () => {
     });
 
     it('time transitions that can fall due together need distinct priorities', () => {
-      const cases: [
-        StageTransitionDefinition<string, unknown>['after'],
-        'stage' | 'signup',
-        StageTransitionDefinition<string, unknown>['after'],
-        'stage' | 'signup',
-        boolean,
-      ][] = [
+      const cases: [After, 'stage' | 'signup', After, 'stage' | 'signup', boolean][] = [
         ['7d', 'stage', '7d', 'stage', true],
         ['7d', 'stage', '30d', 'stage', false],
         ['7d', 'stage', '7d', 'signup', true],
@@ -217,7 +213,11 @@ describe('defineStageMachine', () => {
         ['hold', 'stage', '7d', 'stage', true],
       ];
       for (const [a, sinceA, b, sinceB, ambiguous] of cases) {
-        const t = (after: typeof a, since: 'stage' | 'signup', target: string) =>
+        const t = (
+          after: After,
+          since: 'stage' | 'signup',
+          target: string,
+        ): StageTransitionDefinition<string, unknown> =>
           after === 'hold' ? { after, target } : { after, since, target };
         const issues = issuesOf(withTransitions([t(a, sinceA, 'b'), t(b, sinceB, 'c')]));
         expect(issues, JSON.stringify([a, sinceA, b, sinceB])).toEqual(
@@ -435,5 +435,44 @@ describe('defineStageMachine', () => {
         issuesOf(v2([{ from: 1, stages: { b: 'done', c: 'done' } }]), { previous: [other] }),
       ).toEqual([['invalid_value', 'options.previous.0']]);
     });
+  });
+});
+
+describe('instant cycles', () => {
+  it('rejects a cycle of unguarded time transitions that fire on entry', () => {
+    expect(() =>
+      defineStageMachine({
+        id: 'm',
+        version: 1,
+        initial: 'a',
+        stages: {
+          a: { transitions: [{ after: '1d', since: 'signup', target: 'b' }] },
+          b: { transitions: [{ after: 0, target: 'a' }] },
+        },
+      }),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[RetentionDefinitionError: defineStageMachine: definition.stages.b.transitions[0] has an invalid value: it closes a cycle of unguarded time transitions that fire on entry (since signup, or of zero length), which would never stop]`,
+    );
+  });
+
+  it('accepts such a cycle when a guard can break it, or a stage clock must run', () => {
+    const guard = { fact: 'milestones.x', op: 'exists' } as const;
+    for (const back of [
+      { after: 0, target: 'a', guard },
+      { after: '1h', target: 'a' },
+    ] as const) {
+      expect(() =>
+        defineStageMachine({
+          id: 'm',
+          version: 1,
+          initial: 'a',
+          milestones: ['x'],
+          stages: {
+            a: { transitions: [{ after: '1d', since: 'signup', target: 'b' }] },
+            b: { transitions: [back] },
+          },
+        }),
+      ).not.toThrow();
+    }
   });
 });

@@ -224,7 +224,7 @@ export interface DefineStageMachineOptions {
    * lower version, and a migration from its version must map every one of its stages to a stage of
    * the new version; otherwise the definition is rejected. @defaultValue `[]`
    */
-  readonly previous?: readonly StageMachine[];
+  readonly previous?: readonly StageMachine<string, never>[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -655,8 +655,57 @@ function analyse(def: Def, issues: RetentionIssue[]): Map<string, CompiledTransi
   }
 
   checkReachable(def, stageIds, issues);
+  checkInstantCycles(def, out, issues);
   checkMigrations(def, declared, issues);
   return out;
+}
+
+/** Whether a transition can fire the instant its stage is entered, whatever the guards say. */
+function firesOnEntry(t: CompiledTransition, guarded: boolean): boolean {
+  if (guarded || t.kind !== 'time' || t.target === null) return false;
+  if (t.since === 'signup') return true;
+  const d = t.duration!;
+  return d.kind === 'fixed'
+    ? d.ms === 0
+    : d.years + d.months + d.weeks + d.days + d.hours + d.minutes + d.seconds === 0;
+}
+
+/**
+ * Rejects cycles of unguarded time transitions that can fire on entry (since signup, or of zero
+ * length): once due, the customer would go round them forever at one instant.
+ */
+function checkInstantCycles(
+  def: Def,
+  transitions: ReadonlyMap<string, CompiledTransition[]>,
+  issues: RetentionIssue[],
+): void {
+  const edges = new Map<string, CompiledTransition[]>();
+  for (const [stage, list] of transitions) {
+    const defs = def.stages[stage]!.transitions ?? [];
+    edges.set(
+      stage,
+      list.filter((t) => firesOnEntry(t, defs[t.index]!.guard !== undefined)),
+    );
+  }
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (stage: string): void => {
+    state.set(stage, 'open');
+    for (const t of edges.get(stage) ?? []) {
+      const next = t.target!;
+      if (state.get(next) === 'open') {
+        issues.push({
+          code: 'invalid_value',
+          path: ['stages', t.stage, 'transitions', t.index],
+          detail:
+            'it closes a cycle of unguarded time transitions that fire on entry (since signup, or of zero length), which would never stop',
+        });
+      } else if (!state.has(next) && edges.has(next)) {
+        visit(next);
+      }
+    }
+    state.set(stage, 'done');
+  };
+  for (const stage of edges.keys()) if (!state.has(stage)) visit(stage);
 }
 
 /** Stages a `resume` out of each stage can return to: the stages that can enter it, to a fixpoint. */
@@ -745,7 +794,7 @@ function checkMigrations(def: Def, declared: ReadonlySet<string>, issues: Retent
 function checkPrevious(
   def: Def,
   declared: ReadonlySet<string>,
-  previous: readonly StageMachine[],
+  previous: readonly StageMachine<string, never>[],
   issues: RetentionIssue[],
 ): void {
   previous.forEach((old, i) => {

@@ -495,8 +495,10 @@ export function migrate(
   state.history.forEach((entry, i) => {
     const stage = rename(entry.stage, ['history', i, 'stage']);
     const previous = history[history.length - 1];
-    if (previous !== undefined && previous.stage === stage) {
-      // two old stages became one: the stay continues, with the later hold
+    const before = state.history[i - 1];
+    if (previous !== undefined && previous.stage === stage && before!.stage !== entry.stage) {
+      // two old stages became one: the stay continues, with the later hold (a stage entered
+      // again from itself stays two entries)
       const merged: StageEntry = {
         stage,
         at: previous.at,
