@@ -433,16 +433,17 @@ interface Real {
   state: StageState;
 }
 
+/** An event that happened `lag` before it arrives, `gap` after the previous input. */
 class SendEvent implements fc.Command<Model, Real> {
   constructor(
     readonly raw: RawEvent,
-    readonly delay: number,
+    readonly lag: number,
     readonly flag: boolean,
   ) {}
   check = () => true;
   run(m: Model, r: Real): void {
-    const at = m.now + this.raw.gap;
-    const now = at + this.delay;
+    const now = m.now + this.raw.gap;
+    const at = Math.max(T0, now - this.lag);
     const event: StageEvent = {
       type: this.raw.type,
       at,
@@ -455,7 +456,7 @@ class SendEvent implements fc.Command<Model, Real> {
     r.state = transition(m.machine, r.state, event, now, { facts }).state;
     compare(m, r);
   }
-  toString = () => `event(${this.raw.type}, +${this.raw.gap}, delay ${this.delay})`;
+  toString = () => `event(${this.raw.type}, +${this.raw.gap}, lag ${this.lag})`;
 }
 
 class Tick implements fc.Command<Model, Real> {
@@ -506,8 +507,16 @@ function compare(m: Model, r: Real): void {
 const commands = fc.commands(
   [
     fc
-      .tuple(rawEventArb, fc.oneof(fc.constant(0), fc.integer({ min: 1, max: DAY })), fc.boolean())
-      .map(([raw, delay, flag]) => new SendEvent(raw, delay, flag)),
+      .tuple(
+        rawEventArb,
+        fc.oneof(
+          fc.constant(0),
+          fc.integer({ min: 1, max: DAY }),
+          fc.integer({ min: 1, max: 8 * DAY }),
+        ),
+        fc.boolean(),
+      )
+      .map(([raw, lag, flag]) => new SendEvent(raw, lag, flag)),
     fc
       .tuple(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20 * DAY })), fc.boolean())
       .map(([gap, flag]) => new Tick(gap, flag)),
