@@ -313,8 +313,15 @@ export function stageAnalyticsAccumulator<S extends string, F>(
   machine: StageMachine<S, F>,
   options: StageAnalyticsOptions,
 ): Accumulator<StageState, StageAnalytics, StageAnalyticsSnapshot> {
-  const fn = 'stageAnalyticsAccumulator';
-  const m = compiledOf(machine as StageMachine, fn);
+  return makeAccumulator('stageAnalyticsAccumulator', machine as StageMachine, options);
+}
+
+function makeAccumulator(
+  fn: string,
+  machine: StageMachine,
+  options: StageAnalyticsOptions,
+): Accumulator<StageState, StageAnalytics, StageAnalyticsSnapshot> {
+  const m = compiledOf(machine, fn);
   const asOf = toInstant(options.asOf, { fn, path: ['asOf'], root: 'options' });
   const funnel = [...(options.funnel ?? [])];
   funnel.forEach((stage, i) => {
@@ -404,5 +411,7 @@ export function stageAnalytics<S extends string, F>(
   states: Iterable<StageState>,
   options: StageAnalyticsOptions,
 ): StageAnalytics {
-  return stageAnalyticsAccumulator(machine, options).addAll(states).result();
+  return makeAccumulator('stageAnalytics', machine as StageMachine, options)
+    .addAll(states)
+    .result();
 }
