@@ -297,7 +297,7 @@ export interface CompiledMachine {
   readonly maxStepsPerInstant: number;
 }
 
-const registry = lazy(() => new WeakMap<object, CompiledMachine>());
+const registry = /* @__PURE__ */ lazy(() => new WeakMap<object, CompiledMachine>());
 
 /**
  * The compiled form of a machine made by {@link defineStageMachine}.
@@ -331,7 +331,7 @@ const STAGE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_STAGES = 100;
 const MAX_TRANSITIONS = 100;
 
-const zGuard = lazy(() =>
+const zGuard = /* @__PURE__ */ lazy(() =>
   z.unknown().superRefine((value, ctx) => {
     if (typeof value === 'function') return;
     for (const issue of validateCondition(value)) {
@@ -348,7 +348,7 @@ const zGuard = lazy(() =>
   }),
 );
 
-const zAfter = lazy(() =>
+const zAfter = /* @__PURE__ */ lazy(() =>
   z.custom<DurationInput | 'hold'>(
     (v) => v === 'hold' || zDuration().safeParse(v).success,
     issueParams('invalid_duration', {
@@ -357,7 +357,7 @@ const zAfter = lazy(() =>
   ),
 );
 
-const zTransition = lazy(() =>
+const zTransition = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     on: z.string().min(1).max(256).optional(),
     after: zAfter().optional(),
@@ -370,7 +370,7 @@ const zTransition = lazy(() =>
   }),
 );
 
-const zStage = lazy(() =>
+const zStage = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     goal: z.string().max(10_000).optional(),
     keyActions: z.array(z.string().max(10_000)).max(1000).optional(),
@@ -388,7 +388,7 @@ const zStage = lazy(() =>
   }),
 );
 
-const zFixedDuration = lazy(() =>
+const zFixedDuration = /* @__PURE__ */ lazy(() =>
   z.custom<DurationInput>(
     (v) => {
       try {
@@ -401,7 +401,7 @@ const zFixedDuration = lazy(() =>
   ),
 );
 
-const zMachine = lazy(() =>
+const zMachine = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     id: zId(),
     version: zVersion(),
@@ -956,6 +956,20 @@ export function defineStageMachine<const S extends string, F = StageFacts>(
 ): StageMachine<S, F> {
   const fn = 'defineStageMachine';
   parseDefinition(zMachine(), definition, fn);
+  return assemble(definition, options, fn);
+}
+
+/**
+ * Checks the semantics of a definition whose shape is known to be right (the library's own
+ * machines, which a test validates in full) and compiles it, without building the zod schema.
+ *
+ * @internal
+ */
+export function assemble<S extends string, F>(
+  definition: StageMachineDefinition<S, F>,
+  options: DefineStageMachineOptions,
+  fn: string,
+): StageMachine<S, F> {
   const def = definition as unknown as Def;
   const issues: RetentionIssue[] = [];
   const transitions = analyse(def, issues);

@@ -28,8 +28,8 @@ import type {
   StageTransitionResult,
 } from './transition';
 
-const EMPTY_PROPERTIES: Attributes = Object.freeze({});
-const NO_CHANGES: readonly StageChange[] = Object.freeze([]);
+const EMPTY_PROPERTIES: Attributes = /* @__PURE__ */ Object.freeze({});
+const NO_CHANGES: readonly StageChange[] = /* @__PURE__ */ Object.freeze([]);
 
 /** A state being advanced. Arrays and records are copied before their first change. */
 interface Draft {

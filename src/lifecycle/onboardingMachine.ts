@@ -1,6 +1,6 @@
 import { lazy } from '../core/lazy';
 import {
-  defineStageMachine,
+  assemble,
   type StageMachine,
   type StageMachineDefinition,
   type StageTransitionDefinition,
@@ -190,7 +190,7 @@ export function onboardingDefinition(): StageMachineDefinition<OnboardingStage> 
  *
  * Events it reads: `first_value` (a milestone), `risk_detected`, `health_changed`, `paused`,
  * `resumed`, `cancelled`, `reactivated`. Built on first call; {@link onboardingDefinition} is the
- * same machine as data.
+ * same machine as data (what {@link defineStageMachine} accepts).
  *
  * @returns The machine (the same object on every call).
  *
@@ -204,6 +204,6 @@ export function onboardingDefinition(): StageMachineDefinition<OnboardingStage> 
  *
  * @category lifecycle
  */
-export const onboardingMachine: () => StageMachine<OnboardingStage> = lazy(() =>
-  defineStageMachine(onboardingDefinition()),
+export const onboardingMachine: () => StageMachine<OnboardingStage> = /* @__PURE__ */ lazy(() =>
+  assemble(onboardingDefinition(), {}, 'onboardingMachine'),
 );

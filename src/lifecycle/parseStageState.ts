@@ -6,9 +6,9 @@ import { compiledOf, type StageMachine } from './defineStageMachine';
 import { checkState, wakeUp } from './engine';
 import type { StageState } from './transition';
 
-const zMs = lazy(() => z.number().int().min(-8.64e15).max(8.64e15));
+const zMs = /* @__PURE__ */ lazy(() => z.number().int().min(-8.64e15).max(8.64e15));
 
-const zState = lazy(() =>
+const zState = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     machine: z.string(),
     version: z.number().int().min(1),
