@@ -22,8 +22,20 @@ async function bundle(code: string, platform: 'neutral' | 'browser' = 'browser')
     treeShaking: true,
     mainFields: ['module', 'main'],
     conditions: ['import'],
-    // resolve 'retention-kit' to this package's own exports map (dist/)
-    alias: { 'retention-kit': root },
+    // resolve 'retention-kit' and its subpaths to the built entries (dist/), as the exports map does
+    plugins: [
+      {
+        name: 'retention-kit-dist',
+        setup(b) {
+          b.onResolve({ filter: /^retention-kit(\/.*)?$/ }, (args) => {
+            const subpath = `.${args.path.slice('retention-kit'.length)}`;
+            const entry = entries.find((e) => e.subpath === subpath);
+            if (entry === undefined) return { errors: [{ text: `no entry ${args.path}` }] };
+            return { path: join(root, 'dist', `${entry.out}.js`) };
+          });
+        },
+      },
+    ],
     logLevel: 'silent',
   });
   return result.outputFiles[0]!.text;
@@ -42,6 +54,16 @@ describe('tree-shaking', () => {
   it('the condition compiler works without zod', async () => {
     const out = await bundle(
       `import { compileCondition } from 'retention-kit'; console.log(compileCondition({ fact: 'a', op: 'exists' }).evaluate({ a: 1 }, 0));`,
+    );
+    expect(out).not.toMatch(/ZodError|\$ZodType/);
+  });
+
+  it('the stage machine engine and the default machine work without zod', async () => {
+    const out = await bundle(
+      `import { onboardingMachine, startStageMachine, transition, nextWakeUp } from 'retention-kit/lifecycle';
+       const m = onboardingMachine();
+       const s = startStageMachine(m, { signedUpAt: 0 }).state;
+       console.log(nextWakeUp(m, transition(m, s, 'tick', 1).state));`,
     );
     expect(out).not.toMatch(/ZodError|\$ZodType/);
   });
