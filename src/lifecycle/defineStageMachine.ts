@@ -299,12 +299,17 @@ export interface CompiledMachine {
 
 const registry = /* @__PURE__ */ lazy(() => new WeakMap<object, CompiledMachine>());
 
+// one machine serves millions of calls in a row: the last lookup is remembered
+let lastMachine: object | undefined;
+let lastCompiled: CompiledMachine | undefined;
+
 /**
  * The compiled form of a machine made by {@link defineStageMachine}.
  *
  * @internal
  */
 export function compiledOf(machine: StageMachine, fn: string): CompiledMachine {
+  if (machine === lastMachine && lastCompiled !== undefined) return lastCompiled;
   const compiled =
     typeof machine === 'object' && machine !== null ? registry().get(machine) : undefined;
   if (compiled === undefined) {
@@ -320,6 +325,8 @@ export function compiledOf(machine: StageMachine, fn: string): CompiledMachine {
       'machine',
     );
   }
+  lastMachine = machine;
+  lastCompiled = compiled;
   return compiled;
 }
 

@@ -343,13 +343,6 @@ export function run(
   now: number,
   facts: unknown,
 ): StageTransitionResult {
-  if (event === null || !m.relevant.has(event.type)) {
-    // Nothing can happen before the wake-up unless a guard reads facts or the clock.
-    const stage = m.stages.get(state.stage)!;
-    if (!stage.tickSensitive && (state.wakeAt === null || now < state.wakeAt)) {
-      return { state, changed: false, emitted: NO_CHANGES };
-    }
-  }
   const d = draftOf(m, state, facts);
   const watermark = now - m.skewMs;
   if (event !== null && m.relevant.has(event.type)) {
@@ -375,6 +368,39 @@ export function run(
   advance(d, watermark);
   settle(d, Math.max(watermark, d.asOf));
   return finish(d);
+}
+
+/**
+ * Whether an input certainly changes nothing, judged from the state object alone (no history):
+ * a tick, or an event no transition or milestone uses, before the state's wake-up, in a stage
+ * whose eventless and time transitions cannot change their answer without the state changing.
+ * The state must belong to the machine's version and name a declared stage; anything else goes
+ * the long way, through the full checks.
+ *
+ * @internal
+ */
+export function isNoOp(
+  m: CompiledMachine,
+  state: StageState,
+  eventType: string | null,
+  now: number,
+): boolean {
+  if (typeof state !== 'object' || state === null) return false;
+  if (state.machine !== m.id || state.version !== m.version) return false;
+  if (eventType !== null && m.relevant.has(eventType)) return false;
+  const stage = m.stages.get(state.stage);
+  if (stage === undefined || stage.tickSensitive) return false;
+  const wakeAt = state.wakeAt;
+  return wakeAt === null || (typeof wakeAt === 'number' && now < wakeAt);
+}
+
+/**
+ * The result of an input that changes nothing.
+ *
+ * @internal
+ */
+export function unchanged(state: StageState): StageTransitionResult {
+  return { state, changed: false, emitted: NO_CHANGES };
 }
 
 /**

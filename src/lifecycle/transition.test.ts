@@ -537,6 +537,24 @@ describe('transition', () => {
       expect(transition(machine, onHold, 'tick', T0 + 8 * DAY).state.stage).toBe('nudge');
     });
 
+    it('migrates even when the input would change nothing, so the new version is persisted', () => {
+      const def = (version: number) =>
+        ({
+          id: 'same',
+          version,
+          initial: 'a',
+          stages: { a: { transitions: [{ after: '7d', target: 'b' }] }, b: { final: true } },
+          ...(version > 1 ? { migrations: [{ from: 1 }] } : {}),
+        }) as const;
+      const old = startStageMachine(defineStageMachine(def(1)), { signedUpAt: T0 }).state;
+      const machine = defineStageMachine(def(2));
+      for (const input of ['tick', { type: 'unused', at: T0 + 1 }] as const) {
+        const r = transition(machine, old, input, T0 + DAY);
+        expect(r.changed).toBe(true);
+        expect(r.state).toEqual({ ...old, version: 2 });
+      }
+    });
+
     it('refuses a state of a version it has no migration from: never a silent reset', () => {
       const newer = startStageMachine(v2(), { signedUpAt: T0 }).state;
       let error: unknown;

@@ -2,7 +2,7 @@ import { describeType, failInput } from '../core/errors';
 import { type InstantInput, toInstant } from '../core/instant';
 import type { Attributes } from '../core/records';
 import { compiledOf, type StageFacts, type StageMachine } from './defineStageMachine';
-import { checkState, run } from './engine';
+import { checkState, isNoOp, run, unchanged } from './engine';
 
 /**
  * One entry of a state's history: the customer entered `stage` at `at` (epoch milliseconds).
@@ -224,12 +224,13 @@ export function transition<S extends string, F>(
   state: StageState,
   input: StageInput,
   now: InstantInput,
-  options: TransitionOptions<F> = {},
+  options?: TransitionOptions<F>,
 ): StageTransitionResult {
   const fn = 'transition';
   const m = compiledOf(machine as StageMachine, fn);
   const t =
     typeof now === 'number' && Number.isInteger(now) ? now : toInstant(now, { fn, root: 'now' });
+  if (input === 'tick' && isNoOp(m, state, null, t)) return unchanged(state);
   const checked = checkState(m, state, fn);
   let event = null;
   if (input !== 'tick') {
@@ -266,7 +267,8 @@ export function transition<S extends string, F>(
       ...(input.properties === undefined ? {} : { properties: input.properties }),
     };
   }
-  const result = run(m, checked, event, t, options.facts);
+  if (checked === state && isNoOp(m, state, event?.type ?? null, t)) return unchanged(state);
+  const result = run(m, checked, event, t, options?.facts);
   if (checked !== state && !result.changed) return { ...result, state: checked, changed: true };
   return result;
 }
