@@ -8,4 +8,5 @@
  * @packageDocumentation
  */
 export * from './core/index';
+export * from './lifecycle/index';
 export * from './metrics/index';

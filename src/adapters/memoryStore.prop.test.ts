@@ -76,6 +76,7 @@ describe('memory store index', () => {
           string,
           { status: string; availableAt: number; leaseUntil: number | null; owner: string | null }
         >();
+        const eventIds = new Set<string>();
         let now = 0;
         let worker = 0;
         for (const o of ops) {
@@ -85,10 +86,11 @@ describe('memory store index', () => {
               break;
             case 'append': {
               const id = `c${o.customer}`;
+              const eventId = `e${now}-${o.customer}-${o.at}`;
               await store.appendEvents(
                 [
                   {
-                    id: `e${now}-${o.customer}-${o.at}`,
+                    id: eventId,
                     customerId: id,
                     type: 'x',
                     at: o.at,
@@ -97,6 +99,9 @@ describe('memory store index', () => {
                 ],
                 { now },
               );
+              // a repeated event id is ignored by the store, so it changes nothing
+              if (eventIds.has(eventId)) break;
+              eventIds.add(eventId);
               const row = customers.get(id) ?? { wakeAt: null, leaseUntil: null, version: 0 };
               row.wakeAt = row.wakeAt === null ? now : Math.min(row.wakeAt, now);
               customers.set(id, row);
@@ -204,7 +209,19 @@ describe('memory store index', () => {
           }
         }
       }),
-      { numRuns: 1000 },
+      {
+        numRuns: 1000,
+        examples: [
+          [
+            [
+              { kind: 'append', customer: 4, at: 0 },
+              { kind: 'commit', customer: 4, wake: null, enqueue: [], cancel: [] },
+              { kind: 'append', customer: 4, at: 0 },
+              { kind: 'claimCustomers', limit: 1, lease: 1 },
+            ],
+          ],
+        ],
+      },
     );
   });
 });

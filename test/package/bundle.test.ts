@@ -62,6 +62,16 @@ describe('tree-shaking', () => {
     expect(out).not.toMatch(/ZodError|\$ZodType/);
   });
 
+  it('the stage machine engine and the default machine work without zod', async () => {
+    const out = await bundle(
+      `import { onboardingMachine, startStageMachine, transition, nextWakeUp } from 'retention-kit/lifecycle';
+       const m = onboardingMachine();
+       const s = startStageMachine(m, { signedUpAt: 0 }).state;
+       console.log(nextWakeUp(m, transition(m, s, 'tick', 1).state));`,
+    );
+    expect(out).not.toMatch(/ZodError|\$ZodType/);
+  });
+
   it('a record schema brings zod only when it is used', async () => {
     const out = await bundle(
       `import { customerSchema } from 'retention-kit'; console.log(customerSchema().parse({ id: 'c', signedUpAt: 0 }));`,
