@@ -59,7 +59,11 @@ const STRIPE_CODES = [
 
 describe('classifyDecline', () => {
   it('knows every code in Stripe’s decline code list', () => {
-    const stripe = new Set(knownDeclineCodes().filter((c) => c.source === 'stripe').map((c) => c.code));
+    const stripe = new Set(
+      knownDeclineCodes()
+        .filter((c) => c.source === 'stripe')
+        .map((c) => c.code),
+    );
     expect(STRIPE_CODES.filter((c) => !stripe.has(c))).toEqual([]);
     for (const code of STRIPE_CODES) expect(classifyDecline(code).known).toBe(true);
   });
@@ -177,7 +181,9 @@ describe('classifyDecline', () => {
 
   it('knows every decline code the billing simulator produces', () => {
     const { payments } = simulateBusiness({ seed: 3, customers: 400, days: 120, retries: false });
-    const codes = new Set(payments.flatMap((p) => (p.declineCode === undefined ? [] : [p.declineCode])));
+    const codes = new Set(
+      payments.flatMap((p) => (p.declineCode === undefined ? [] : [p.declineCode])),
+    );
     expect(codes.size).toBeGreaterThan(5);
     for (const code of codes) expect(classifyDecline(code).known, code).toBe(true);
   });

@@ -1,0 +1,484 @@
+/**
+ * From campaigns and a subscription to the timeline of steps. Internal to the dunning module.
+ */
+import { type PlannedAction, planAction } from '../core/action';
+import { shiftByDuration } from '../core/duration';
+import type { Instant } from '../core/instant';
+import type { Attributes, JsonValue } from '../core/records';
+import { alignToBusinessDay, nextLocalMinutes } from '../core/schedule';
+import { fromLocal, fromWallClock, wallClock } from '../core/timeZone';
+import type { SoftDeclineReason } from './classifyDecline';
+import type { AccessLevel, ResolvedActionSpec } from './defineDunningPolicy';
+import type {
+  DunningCampaign,
+  DunningPlan,
+  DunningState,
+  DunningStep,
+  DunningStepKind,
+  PlanContext,
+} from './planDunning';
+import { type CompiledPolicy, type CompiledSchedule, DAY, MINUTE } from './policyInternals';
+
+/** A step before it becomes a planned action. */
+interface RawStep {
+  readonly kind: DunningStepKind;
+  dueAt: Instant;
+  /** Unique within its occurrence; part of the idempotency key. */
+  readonly name: string;
+  readonly spec: ResolvedActionSpec;
+  readonly params: Attributes;
+  /** Customer messages keep their local send time; system steps may move by a second. */
+  readonly message: boolean;
+  /** Among messages at one instant the highest wins; system steps at one instant go in this order. */
+  readonly rank: number;
+  /** Retries must stay before this instant. */
+  readonly limit?: Instant;
+}
+
+const MESSAGE_RANK: Partial<Record<DunningStepKind, number>> = {
+  recovered: 1,
+  payment_failed: 2,
+  action_required: 3,
+  last_attempt: 4,
+  final_notice: 5,
+};
+const SYSTEM_RANK: Partial<Record<DunningStepKind, number>> = {
+  retry: 1,
+  stage: 2,
+  final_action: 3,
+};
+const ACCESS_ORDER: Record<AccessLevel, number> = { none: 0, limited: 1, full: 2 };
+
+/** The update-payment link with `{customerId}` and `{subscriptionId}` filled in. */
+function link(ctx: PlanContext, p: CompiledPolicy): string {
+  const template = ctx.urlOverride ?? p.url;
+  if (template.indexOf('{') < 0) return template;
+  return template
+    .replaceAll('{customerId}', encodeURIComponent(ctx.sub.customerId))
+    .replaceAll('{subscriptionId}', encodeURIComponent(ctx.sub.id));
+}
+
+function hasKeys(record: Attributes): boolean {
+  for (const _ in record) return true;
+  return false;
+}
+
+/** The next local send time at or after `t` (or `t` itself when messages go out at once). */
+function sendTime(ctx: PlanContext, p: CompiledPolicy, t: Instant): Instant {
+  return p.sendAt === null ? t : nextLocalMinutes(t, p.sendAt, ctx.timeZone);
+}
+
+/** The instant at local `minutes` on the local day `days` after the local day of `t`. */
+function localDayAt(t: Instant, days: number, minutes: number, timeZone: string): Instant {
+  const day = Math.floor(wallClock(t, timeZone) / DAY) + days;
+  return fromWallClock(day * DAY + minutes * MINUTE, timeZone);
+}
+
+function message(
+  kind: DunningStepKind,
+  dueAt: Instant,
+  name: string,
+  spec: ResolvedActionSpec,
+  params: Attributes,
+): RawStep {
+  return { kind, dueAt, name, spec, params, message: true, rank: MESSAGE_RANK[kind] ?? 0 };
+}
+
+function system(
+  kind: DunningStepKind,
+  dueAt: Instant,
+  name: string,
+  spec: ResolvedActionSpec,
+  params: Attributes,
+  limit?: Instant,
+): RawStep {
+  const step: RawStep = {
+    kind,
+    dueAt,
+    name,
+    spec,
+    params,
+    message: false,
+    rank: SYSTEM_RANK[kind] ?? 0,
+  };
+  return limit === undefined ? step : { ...step, limit };
+}
+
+/** Planned times of the automatic retries still to come in the campaign's current round. */
+function scheduledRetries(
+  ctx: PlanContext,
+  c: DunningCampaign,
+  p: CompiledPolicy,
+  after: Instant,
+  limit: Instant,
+): { times: Instant[]; slots: number[]; schedule: CompiledSchedule } {
+  const last = c.attempts[c.attempts.length - 1];
+  const schedule =
+    last !== undefined && last.class === 'soft'
+      ? p.schedules[last.reason as SoftDeclineReason]
+      : p.defaultSchedule;
+  const used = c.attempts.filter((a) => a.round === c.round && a.by === 'retry').length;
+  const remaining = p.maxRetries - used;
+  const times: Instant[] = [];
+  const slots: number[] = [];
+  const business =
+    p.business === null
+      ? null
+      : { timeZone: ctx.timeZone, weekend: p.business.weekend, holidays: p.business.holidays };
+  let previous = after;
+  for (let i = 0; i < schedule.offsets.length && times.length < remaining; i++) {
+    let t =
+      p.retryAt === null
+        ? shiftByDuration(c.anchorAt, schedule.offsets[i]!, 1, ctx.timeZone)
+        : localDayAt(c.anchorAt, schedule.days[i]!, p.retryAt, ctx.timeZone);
+    if (business !== null) t = alignToBusinessDay(t, business);
+    if (t <= after) continue; // this slot has passed
+    if (t <= previous) {
+      // alignment moved it onto (or before) the previous retry: take the next local day instead
+      const local = wallClock(t, ctx.timeZone);
+      t =
+        localDayAt(previous, 1, Math.floor((local % DAY) / MINUTE), ctx.timeZone) +
+        (local % MINUTE);
+      if (business !== null) t = alignToBusinessDay(t, business);
+    }
+    if (t >= limit) break;
+    times.push(t);
+    slots.push(i);
+    previous = t;
+  }
+  return { times, slots, schedule };
+}
+
+/** The steps of one campaign, before collisions are resolved. */
+function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy): RawStep[] {
+  const steps: RawStep[] = [];
+  const url = link(ctx, p);
+  const base = { campaignId: c.id, currency: c.currency };
+  const m = p.messages;
+  if (c.status === 'recovered') {
+    if (m.recovered !== false && c.closedAt !== null)
+      steps.push(
+        message('recovered', sendTime(ctx, p, c.closedAt), 'recovered', m.recovered, {
+          ...base,
+          amountRecovered: c.recoveredByRetries + c.recoveredByCustomer,
+        }),
+      );
+    return steps;
+  }
+  const finalParams = {
+    ...base,
+    finalAction: p.final.type,
+    plan: p.final.plan,
+    access: p.final.access,
+    amountDue: c.amountDue,
+  };
+  steps.push(system('final_action', c.finalActionAt, 'final-action', p.final.action, finalParams));
+  if (c.status === 'final_action') return steps;
+
+  const limit = Math.min(c.windowEnd, c.finalActionAt);
+  const last = c.attempts[c.attempts.length - 1];
+  const after = Math.max(c.anchorAt, last?.at ?? c.anchorAt, c.retryOnUpdateAt ?? c.anchorAt);
+  const waiting = last !== undefined && last.class !== 'soft' && c.retryOnUpdateAt === null;
+  const attemptsMade = c.attempts.length;
+  const retry = { ...base, amount: c.amountDue, invoiceId: c.invoiceIds.at(-1) ?? null };
+
+  // a retry the customer triggered by updating the card: at once, whatever the schedule says
+  let nextAttempt = attemptsMade + 1;
+  if (c.retryOnUpdateAt !== null && c.retryOnUpdateAt < c.finalActionAt) {
+    steps.push(
+      system('retry', c.retryOnUpdateAt, `retry-c${c.charge}-u${c.updates}`, p.retryAction, {
+        ...retry,
+        attempt: nextAttempt++,
+        trigger: 'payment_method_updated',
+      }),
+    );
+  }
+  const planned = waiting
+    ? { times: [], slots: [], schedule: p.defaultSchedule }
+    : scheduledRetries(ctx, c, p, after, limit);
+  planned.times.forEach((t, i) => {
+    steps.push(
+      system(
+        'retry',
+        t,
+        `retry-c${c.charge}r${c.round}-${planned.schedule.key}${planned.slots[i]}`,
+        p.retryAction,
+        { ...retry, attempt: nextAttempt++, trigger: 'schedule' },
+        limit,
+      ),
+    );
+  });
+
+  // messages after the failures of this charge
+  const nextRetryAt: JsonValue = planned.times[0] ?? c.retryOnUpdateAt ?? null;
+  const notice = {
+    ...base,
+    updatePaymentUrl: url,
+    amountDue: c.amountDue,
+    finalActionAt: c.finalActionAt,
+    nextRetryAt,
+  };
+  c.attempts.forEach((a, i) => {
+    const previous = c.attempts[i - 1];
+    const needsCustomer = a.class !== 'soft';
+    const first = a.by === 'charge';
+    const params = { ...notice, attempt: i + 1, declineReason: a.reason, declineCode: a.code };
+    if (
+      needsCustomer &&
+      m.actionRequired !== false &&
+      (first || previous?.class === 'soft' || a.by === 'customer')
+    )
+      steps.push(
+        message(
+          'action_required',
+          sendTime(ctx, p, a.at),
+          `action-required-c${c.charge}a${i + 1}`,
+          m.actionRequired,
+          params,
+        ),
+      );
+    else if (first && m.paymentFailed !== false)
+      steps.push(
+        message(
+          'payment_failed',
+          sendTime(ctx, p, a.at),
+          `payment-failed-c${c.charge}`,
+          m.paymentFailed,
+          params,
+        ),
+      );
+  });
+  // before the last automatic retry of the round
+  const n = planned.times.length;
+  if (m.lastAttempt !== false && n > 0) {
+    const lastRetry = planned.times[n - 1]!;
+    const before = n > 1 ? planned.times[n - 2]! : after;
+    const due = sendTime(ctx, p, before + 1);
+    if (due < lastRetry)
+      steps.push(
+        message('last_attempt', due, `last-attempt-c${c.charge}r${c.round}`, m.lastAttempt, {
+          ...notice,
+          retryAt: lastRetry,
+        }),
+      );
+  }
+  // the overdue ladder
+  for (const stage of p.stages) {
+    const t = shiftByDuration(c.startedAt, stage.after, 1, ctx.timeZone);
+    if (t < c.finalActionAt)
+      steps.push(
+        system('stage', t, `stage-${stage.name}`, stage.action, {
+          ...base,
+          stage: stage.name,
+          access: stage.access,
+        }),
+      );
+  }
+  if (m.finalNotice !== false) {
+    const t = shiftByDuration(c.finalActionAt, p.final.noticeBefore, -1, ctx.timeZone);
+    const due = p.sendAt === null ? t : localDayAt(t, 0, p.sendAt, ctx.timeZone);
+    if (due > c.startedAt && due < c.finalActionAt)
+      steps.push(
+        message('final_notice', due, 'final-notice', m.finalNotice, {
+          ...notice,
+          finalAction: p.final.type,
+        }),
+      );
+  }
+  return steps;
+}
+
+/**
+ * Gives every step of one campaign its own instant: at most one customer message per instant
+ * (the most urgent), messages never move (their local send time holds), and a system step that
+ * meets an occupied instant moves one second later (a retry pushed past its limit is dropped).
+ * Messages due at or after the final action of an open campaign are dropped.
+ */
+function strictOrder(steps: RawStep[], finalAt: Instant | null): RawStep[] {
+  const messages = steps
+    .filter((s) => s.message && (finalAt === null || s.dueAt < finalAt))
+    .sort((a, b) => a.dueAt - b.dueAt || b.rank - a.rank);
+  const out: RawStep[] = [];
+  const taken = new Set<number>();
+  for (const s of messages) {
+    if (taken.has(s.dueAt)) continue;
+    taken.add(s.dueAt);
+    out.push(s);
+  }
+  const systems = steps
+    .filter((s) => !s.message)
+    .sort((a, b) => a.dueAt - b.dueAt || a.rank - b.rank);
+  let previous = Number.NEGATIVE_INFINITY;
+  for (const s of systems) {
+    let t = Math.max(s.dueAt, previous + 1000);
+    while (taken.has(t)) t += 1000;
+    if (s.limit !== undefined && t >= s.limit) continue;
+    taken.add(t);
+    s.dueAt = t;
+    previous = t;
+    out.push(s);
+  }
+  return out.sort((a, b) => a.dueAt - b.dueAt);
+}
+
+/**
+ * Reminders before the next charge of an active or trialing subscription, unless a campaign in
+ * its currency is open (the campaign's own messages ask for new payment details then).
+ */
+function reminderSteps(ctx: PlanContext, campaigns: readonly DunningCampaign[]): RawStep[] {
+  const { sub, current: p, timeZone } = ctx;
+  const charge = sub.currentPeriodEnd;
+  if (sub.canceled || charge <= ctx.now) return [];
+  if (sub.status !== 'active' && sub.status !== 'trialing') return [];
+  for (const c of campaigns) if (c.currency === sub.currency && c.status === 'open') return [];
+  let kind: DunningStepKind = 'pre_charge_reminder';
+  let reminder = p.preCharge;
+  let prefix = 'pre-charge-';
+  const card = sub.card;
+  if (card !== null && p.cardExpiry !== null) {
+    // the card works through its expiry month: it is expired from the 1st of the next month on
+    const expiresAt = fromLocal({ year: card.expYear, month: card.expMonth + 1, day: 1 }, timeZone);
+    if (expiresAt <= charge) {
+      kind = 'card_expiry_reminder';
+      reminder = p.cardExpiry;
+      prefix = 'card-expiry-';
+    }
+  }
+  if (reminder === null) return [];
+  const params: Attributes = {
+    updatePaymentUrl: link(ctx, p),
+    chargeAt: charge,
+    amount: sub.amount,
+    currency: sub.currency,
+    plan: sub.plan,
+    ...(kind === 'card_expiry_reminder' && card !== null
+      ? { cardExpMonth: card.expMonth, cardExpYear: card.expYear }
+      : {}),
+  };
+  const steps: RawStep[] = [];
+  const chargeDay = p.sendAt === null ? 0 : Math.floor(wallClock(charge, timeZone) / DAY);
+  for (let i = 0; i < reminder.offsets.length; i++) {
+    const dueAt =
+      p.sendAt === null
+        ? shiftByDuration(charge, reminder.offsets[i]!, -1, timeZone)
+        : fromWallClock((chargeDay - reminder.days[i]!) * DAY + p.sendAt * MINUTE, timeZone);
+    if (dueAt < charge)
+      steps.push(message(kind, dueAt, `${prefix}${reminder.labels[i]}`, reminder.action, params));
+  }
+  return steps;
+}
+
+function accessAt(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy): AccessLevel {
+  if (c.status === 'recovered') return 'full';
+  if (c.status === 'final_action') return p.final.access;
+  for (let i = p.stages.length - 1; i >= 0; i--) {
+    const stage = p.stages[i]!;
+    if (shiftByDuration(c.startedAt, stage.after, 1, ctx.timeZone) <= ctx.now) return stage.access;
+  }
+  if (ctx.now < shiftByDuration(c.startedAt, p.grace, 1, ctx.timeZone)) return 'full';
+  return p.access;
+}
+
+function toAction(
+  ctx: PlanContext,
+  p: CompiledPolicy,
+  occurrence: string,
+  s: RawStep,
+): PlannedAction {
+  return planAction(
+    {
+      channel: s.spec.channel,
+      template: s.spec.template,
+      params: hasKeys(s.spec.params) ? { ...s.spec.params, ...s.params } : s.params,
+      priority: s.spec.priority,
+    },
+    {
+      customerId: ctx.sub.customerId,
+      dueAt: s.dueAt,
+      source: {
+        module: 'dunning',
+        definitionId: p.id,
+        version: p.version,
+        occurrence,
+        step: s.name,
+      },
+    },
+  );
+}
+
+/** Assembles the plan from the campaigns after events. */
+export function buildPlan(
+  ctx: PlanContext,
+  input: {
+    readonly campaigns: readonly DunningCampaign[];
+    readonly closed: readonly DunningCampaign[];
+    readonly from: Instant;
+    readonly cancelFrom: Instant;
+    readonly lastEventAt: Instant | null;
+    readonly previousPending: DunningState['pending'];
+  },
+): DunningPlan {
+  const steps: DunningStep[] = [];
+  let access: AccessLevel = 'full';
+  for (const c of input.campaigns) {
+    const p = ctx.policyFor(c);
+    const a = accessAt(ctx, c, p);
+    if (ACCESS_ORDER[a] < ACCESS_ORDER[access]) access = a;
+    const raw = strictOrder(campaignSteps(ctx, c, p), c.status === 'open' ? c.finalActionAt : null);
+    for (const s of raw) {
+      if (s.dueAt < input.from) continue;
+      steps.push({
+        kind: s.kind,
+        dueAt: s.dueAt,
+        campaignId: c.id,
+        currency: c.currency,
+        action: toAction(ctx, p, c.id, s),
+      });
+    }
+  }
+  const occurrence = `${ctx.sub.id}:${ctx.sub.currentPeriodEnd}`;
+  for (const s of reminderSteps(ctx, input.campaigns)) {
+    if (s.dueAt < input.from) continue;
+    steps.push({
+      kind: s.kind,
+      dueAt: s.dueAt,
+      campaignId: null,
+      currency: ctx.sub.currency,
+      action: toAction(ctx, ctx.current, occurrence, s),
+    });
+  }
+  if (steps.length > 1) steps.sort((a, b) => a.dueAt - b.dueAt);
+
+  const actions: PlannedAction[] = [];
+  const pending: { key: string; dueAt: Instant }[] = [];
+  let nextWakeUpAt: Instant | null = null;
+  for (const s of steps) {
+    actions.push(s.action);
+    if (s.dueAt > ctx.now) {
+      pending.push({ key: s.action.key, dueAt: s.dueAt });
+      if (nextWakeUpAt === null) nextWakeUpAt = s.dueAt;
+    }
+  }
+  const cancel: string[] = [];
+  if (input.previousPending.length > 0) {
+    const listed = new Set(actions.map((a) => a.key));
+    for (const p of input.previousPending)
+      if (p.dueAt > input.cancelFrom && !listed.has(p.key)) cancel.push(p.key);
+  }
+  return {
+    state: {
+      format: 1,
+      subscriptionId: ctx.sub.id,
+      plannedAt: ctx.now,
+      lastEventAt: input.lastEventAt,
+      campaigns: input.campaigns,
+      pending,
+    },
+    steps,
+    actions,
+    cancel,
+    nextWakeUpAt,
+    access,
+    closed: input.closed,
+  };
+}
