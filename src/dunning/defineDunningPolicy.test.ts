@@ -188,7 +188,7 @@ describe('defineDunningPolicy', () => {
       billing: { interval: 'week' },
       retries: { schedule: ['1d'], window: '6d' },
     });
-    expect(weekly.reminders.preCharge && weekly.reminders.preCharge.before).toEqual(['3d']);
+    expect(weekly.reminders.preCharge).toMatchObject({ before: ['3d'] });
     const daily = defineDunningPolicy({
       ...minimal,
       billing: { interval: 'day' },

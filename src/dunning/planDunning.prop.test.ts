@@ -3,7 +3,6 @@ import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import { assertPure } from '../../test/helpers/contracts';
 import type { Subscription } from '../core/records';
-import { toLocal } from '../core/timeZone';
 import { arbTimeZone } from '../testing/arbitraries';
 import { knownDeclineCodes } from './classifyDecline';
 import {
@@ -97,7 +96,7 @@ const arbPolicy: fc.Arbitrary<DunningPolicy> = fc
           ? {}
           : {
               businessDays: {
-                weekend: r.business.weekend as (0 | 5 | 6)[],
+                weekend: [...r.business.weekend] as (0 | 5 | 6)[],
                 holidays: r.business.holidays.map((d) => d.toISOString().slice(0, 10)),
               },
             }),

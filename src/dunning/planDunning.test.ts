@@ -8,7 +8,6 @@ import {
   local,
   paid,
   policy,
-  standardDefinition,
   subscription,
   t,
   updated,
@@ -447,6 +446,22 @@ describe('planDunning: after a failed charge', () => {
     );
   });
 
+  it('keeps the local retry time when a weekend retry falls in a daylight-saving gap', () => {
+    // Morocco moves its clocks forward at 02:00 on Sunday 22 March 2026: 02:30 does not exist
+    // that day. The retry moves to Monday, at 02:30 again, not at the 03:30 the gap gave Sunday.
+    const p = policy({
+      retries: { schedule: ['10d'], window: '11d', at: '02:30', businessDays: {} },
+    });
+    const plan = planDunning(pastDue, p, {
+      now: '2026-03-12T02:30:00Z',
+      timeZone: 'Africa/Casablanca',
+      events: [failed('2026-03-12T02:30:00Z', 'insufficient_funds')],
+    });
+    expect(
+      plan.steps.filter((s) => s.kind === 'retry').map((s) => local(s.dueAt, 'Africa/Casablanca')),
+    ).toEqual(['2026-03-23 02:30']);
+  });
+
   it('runs the overdue ladder: grace, access, stages, then the final action', () => {
     const p = policy({
       gracePeriod: '3d',
@@ -700,7 +715,7 @@ describe('planDunning: driving a campaign to its end', () => {
       { events: [failed('2026-06-10T09:00:00Z', 'do_not_honor')], now: t('2026-06-10T09:00:00Z') },
       () => ({ ok: false, code: 'do_not_honor' }),
     );
-    expect(run.retries.length).toBe(standardDefinition.retries.schedule.length);
+    expect(run.retries.length).toBe(standard.retries.schedule.default.length);
     const closed = run.plans.flatMap((p) => p.closed);
     expect(closed.map((c) => [c.status, c.closedAt])).toEqual([
       ['final_action', t('2026-06-24T09:00:00Z')],

@@ -5,7 +5,6 @@
 import { type Duration, type DurationInput, parseDuration } from '../core/duration';
 import type { IssuePath, RetentionIssue } from '../core/errors';
 import type { BillingInterval } from '../core/records';
-import type { Weekday } from '../core/schedule';
 import type { SoftDeclineReason } from './classifyDecline';
 import type {
   AccessLevel,
@@ -68,9 +67,10 @@ export interface CompiledPolicy {
   readonly maxRetries: number;
   readonly window: Duration;
   readonly retryAt: number | null;
+  /** Business days: bit `d` of the mask is set for a weekend weekday `d`; holidays as local dates. */
   readonly business: {
-    readonly weekend: readonly Weekday[];
-    readonly holidays: readonly string[];
+    readonly weekendMask: number;
+    readonly holidays: ReadonlySet<string>;
   } | null;
   readonly retryAction: ResolvedActionSpec;
   readonly grace: Duration;
@@ -186,7 +186,13 @@ export function compilePolicy(policy: DunningPolicy): CompiledPolicy {
     maxRetries: r.maxRetries,
     window: parseDuration(r.window),
     retryAt: r.at === null ? null : minutesOf(r.at),
-    business: r.businessDays,
+    business:
+      r.businessDays === null
+        ? null
+        : {
+            weekendMask: r.businessDays.weekend.reduce<number>((m, d) => m | (1 << d), 0),
+            holidays: new Set(r.businessDays.holidays),
+          },
     retryAction: r.action,
     grace: parseDuration(policy.gracePeriod),
     access: policy.access,

@@ -5,7 +5,7 @@ import { type PlannedAction, planAction } from '../core/action';
 import { shiftByDuration } from '../core/duration';
 import type { Instant } from '../core/instant';
 import type { Attributes, JsonValue } from '../core/records';
-import { alignToBusinessDay, nextLocalMinutes } from '../core/schedule';
+import { nextLocalMinutes } from '../core/schedule';
 import { fromLocal, fromWallClock, wallClock } from '../core/timeZone';
 import type { SoftDeclineReason } from './classifyDecline';
 import type { AccessLevel, ResolvedActionSpec } from './defineDunningPolicy';
@@ -104,6 +104,22 @@ function system(
   return limit === undefined ? step : { ...step, limit };
 }
 
+/** The first business day at or after a local day (days counted on the wall-clock axis). */
+function nextBusinessDay(day: number, p: CompiledPolicy): number {
+  const b = p.business;
+  if (b === null) return day;
+  let d = day;
+  for (let guard = 0; guard < 370; guard++, d++) {
+    // day 0 of the axis, 1 January 1970, was a Thursday
+    if ((b.weekendMask & (1 << ((d + 4) % 7))) !== 0) continue;
+    if (b.holidays.size > 0 && b.holidays.has(new Date(d * DAY).toISOString().slice(0, 10)))
+      continue;
+    return d;
+  }
+  /* c8 ignore next */
+  return day;
+}
+
 /** Planned times of the automatic retries still to come in the campaign's current round. */
 function scheduledRetries(
   ctx: PlanContext,
@@ -121,25 +137,30 @@ function scheduledRetries(
   const remaining = p.maxRetries - used;
   const times: Instant[] = [];
   const slots: number[] = [];
-  const business =
-    p.business === null
-      ? null
-      : { timeZone: ctx.timeZone, weekend: p.business.weekend, holidays: p.business.holidays };
   let previous = after;
   for (let i = 0; i < schedule.offsets.length && times.length < remaining; i++) {
-    let t =
-      p.retryAt === null
-        ? shiftByDuration(c.anchorAt, schedule.offsets[i]!, 1, ctx.timeZone)
-        : localDayAt(c.anchorAt, schedule.days[i]!, p.retryAt, ctx.timeZone);
-    if (business !== null) t = alignToBusinessDay(t, business);
+    // the retry's local day and local time of day: offset days at `retries.at`, or the exact offset
+    let day: number;
+    let timeOfDay: number;
+    if (p.retryAt === null) {
+      const wall = wallClock(
+        shiftByDuration(c.anchorAt, schedule.offsets[i]!, 1, ctx.timeZone),
+        ctx.timeZone,
+      );
+      day = Math.floor(wall / DAY);
+      timeOfDay = wall - day * DAY;
+    } else {
+      day = Math.floor(wallClock(c.anchorAt, ctx.timeZone) / DAY) + schedule.days[i]!;
+      timeOfDay = p.retryAt * MINUTE;
+    }
+    // business days move the date, never the local time of day (even next to a DST gap)
+    day = nextBusinessDay(day, p);
+    let t = fromWallClock(day * DAY + timeOfDay, ctx.timeZone);
     if (t <= after) continue; // this slot has passed
-    if (t <= previous) {
-      // alignment moved it onto (or before) the previous retry: take the next local day instead
-      const local = wallClock(t, ctx.timeZone);
-      t =
-        localDayAt(previous, 1, Math.floor((local % DAY) / MINUTE), ctx.timeZone) +
-        (local % MINUTE);
-      if (business !== null) t = alignToBusinessDay(t, business);
+    while (t <= previous) {
+      // alignment moved it onto (or before) the previous retry: the next business day instead
+      day = nextBusinessDay(day + 1, p);
+      t = fromWallClock(day * DAY + timeOfDay, ctx.timeZone);
     }
     if (t >= limit) break;
     times.push(t);
