@@ -178,24 +178,23 @@ function murmur128Bytes(
   let k2 = 0;
   let k3 = 0;
   let k4 = 0;
-  const t = (j: number): number => bytes[blocks + j]!;
   if (tail >= 13) {
-    for (let j = Math.min(tail, 16) - 1; j >= 12; j--) k4 ^= t(j) << ((j - 12) * 8);
+    for (let j = Math.min(tail, 16) - 1; j >= 12; j--) k4 ^= bytes[blocks + j]! << ((j - 12) * 8);
     k4 = Math.imul(rotl(Math.imul(k4, c4), 18), c1);
     h4 ^= k4;
   }
   if (tail >= 9) {
-    for (let j = Math.min(tail, 12) - 1; j >= 8; j--) k3 ^= t(j) << ((j - 8) * 8);
+    for (let j = Math.min(tail, 12) - 1; j >= 8; j--) k3 ^= bytes[blocks + j]! << ((j - 8) * 8);
     k3 = Math.imul(rotl(Math.imul(k3, c3), 17), c4);
     h3 ^= k3;
   }
   if (tail >= 5) {
-    for (let j = Math.min(tail, 8) - 1; j >= 4; j--) k2 ^= t(j) << ((j - 4) * 8);
+    for (let j = Math.min(tail, 8) - 1; j >= 4; j--) k2 ^= bytes[blocks + j]! << ((j - 4) * 8);
     k2 = Math.imul(rotl(Math.imul(k2, c2), 16), c3);
     h2 ^= k2;
   }
   if (tail >= 1) {
-    for (let j = Math.min(tail, 4) - 1; j >= 0; j--) k1 ^= t(j) << (j * 8);
+    for (let j = Math.min(tail, 4) - 1; j >= 0; j--) k1 ^= bytes[blocks + j]! << (j * 8);
     k1 = Math.imul(rotl(Math.imul(k1, c1), 15), c2);
     h1 ^= k1;
   }

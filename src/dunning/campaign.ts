@@ -3,6 +3,7 @@
  * the dunning module.
  */
 import { type Duration, shiftByDuration } from '../core/duration';
+import { RetentionError } from '../core/errors';
 import type { Instant } from '../core/instant';
 import { classifyDecline } from './classifyDecline';
 import type {
@@ -15,6 +16,19 @@ import type {
 import type { CompiledPolicy } from './policyInternals';
 
 type At<E> = Omit<E, 'at'> & { readonly at: Instant };
+
+/** The policy a campaign follows: the current one, or an earlier version passed in. */
+export function policyFor(ctx: PlanContext, campaign: DunningCampaign): CompiledPolicy {
+  const current = ctx.current;
+  if (campaign.policyId === current.id && campaign.policyVersion === current.version)
+    return current;
+  for (const c of ctx.earlier)
+    if (campaign.policyId === c.id && campaign.policyVersion === c.version) return c;
+  throw new RetentionError(
+    'unknown_version',
+    `${ctx.fn}: a campaign follows policy '${campaign.policyId}' version ${campaign.policyVersion}, which is neither the policy passed nor in options.policies`,
+  );
+}
 
 /** The length of one billing period of the subscription, as a calendar duration. */
 function period(ctx: PlanContext, k: number): Duration {
@@ -126,7 +140,7 @@ function failed(ctx: PlanContext, c: DunningCampaign, e: At<PaymentFailedEvent>)
   }
   // Another invoice failed while this one is unpaid: one campaign owes both, its stages and final
   // action still count from the oldest failure, and the new charge gets a retry round of its own.
-  const p = ctx.policyFor(c);
+  const p = policyFor(ctx, c);
   const nextChargeAt = nextChargeAfter(ctx, e.at);
   const round = c.round + 1;
   const { windowEnd } = deadlines(ctx, p, c.startedAt, e.at, nextChargeAt, e.at);

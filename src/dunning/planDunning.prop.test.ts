@@ -490,6 +490,25 @@ describe('planDunning properties', () => {
     );
   });
 
+  it('with a horizon, plans the same steps up to it and wakes up at the same time', () => {
+    fc.assert(
+      fc.property(arbScenario, fc.integer({ min: 0, max: 10 * DAY }), (s, horizon) => {
+        const { plans } = run(s);
+        const sub = subscriptionFor(s);
+        for (const p of plans.slice(0, -1)) {
+          const now = (p.state.plannedAt ?? s.start) + DAY / 3;
+          const options = { now, state: p.state, timeZone: s.timeZone };
+          const full = planDunning(sub, s.policy, options);
+          const near = planDunning(sub, s.policy, { ...options, horizon });
+          expect(near.steps).toEqual(full.steps.filter((x) => x.dueAt <= now + horizon));
+          expect(near.nextWakeUpAt).toBe(full.nextWakeUpAt);
+          expect(near.state.campaigns).toEqual(full.state.campaigns);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('reaches the same state whether events come in one call or one call each', () => {
     let retried = 0;
     fc.assert(

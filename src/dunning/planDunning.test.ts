@@ -146,6 +146,42 @@ describe('planDunning: reminders before a charge', () => {
     expect(next.cancel).toEqual(first.actions.map((a) => a.key));
   });
 
+  it('fills the link placeholders, URL-encoded', () => {
+    const p = policy({
+      updatePaymentUrl: 'https://x.example/{customerId}/subs/{subscriptionId}?again={customerId}',
+    });
+    const plan = planDunning(subscription({ customerId: 'cus 1/ä', id: 'sub_1' }), p, {
+      now: '2026-05-20T00:00:00Z',
+    });
+    expect(plan.steps[0]!.action.params.updatePaymentUrl).toBe(
+      'https://x.example/cus%201%2F%C3%A4/subs/sub_1?again=cus%201%2F%C3%A4',
+    );
+  });
+
+  it('plans only up to the horizon, and wakes up for what lies beyond', () => {
+    const full = planDunning(subscription(), standard, {
+      now: '2026-05-20T00:00:00Z',
+      timeZone: BERLIN,
+    });
+    const near = planDunning(subscription(), standard, {
+      now: '2026-05-20T00:00:00Z',
+      timeZone: BERLIN,
+      horizon: '1d',
+    });
+    expect(near.steps).toEqual([]);
+    expect(near.state.pending).toEqual([]);
+    expect(near.nextWakeUpAt).toBe(full.steps[0]!.dueAt);
+    // at the wake-up the reminder is listed, with the key the full plan gave it
+    const woken = planDunning(subscription(), standard, {
+      now: near.nextWakeUpAt!,
+      state: near.state,
+      timeZone: BERLIN,
+      horizon: '1d',
+    });
+    expect(woken.actions).toEqual(full.actions.slice(0, 1));
+    expect(woken.nextWakeUpAt).toBe(full.steps[1]!.dueAt);
+  });
+
   it('replaces the link with a signed one for this call', () => {
     const plan = planDunning(subscription(), standard, {
       now: '2026-05-20T00:00:00Z',

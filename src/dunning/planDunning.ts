@@ -1,6 +1,12 @@
 import * as z from 'zod';
 import type { PlannedAction } from '../core/action';
-import { describeType, failInput, RetentionError } from '../core/errors';
+import {
+  type Duration,
+  type DurationInput,
+  parseDuration,
+  shiftByDuration,
+} from '../core/duration';
+import { describeType, failInput } from '../core/errors';
 import { type Instant, type InstantInput, toInstant } from '../core/instant';
 import { lazy } from '../core/lazy';
 import { isCurrencyCode } from '../core/money';
@@ -227,8 +233,8 @@ export interface DunningPlan {
   readonly state: DunningState;
   /**
    * The timeline: every step due from the previous call's `now` (or from the earliest event of
-   * this call) on, in time order. Within a campaign, and among reminders, no two steps share an
-   * instant.
+   * this call) on (up to `now + horizon` when one is given), in time order. Within a campaign, and
+   * among reminders, no two steps share an instant.
    */
   readonly steps: readonly DunningStep[];
   /** The steps' actions, for an outbox keyed by `key`. */
@@ -238,7 +244,7 @@ export interface DunningPlan {
    * `now`), that are no longer wanted. Cancelling one already delivered is a no-op.
    */
   readonly cancel: readonly string[];
-  /** When to plan again without new events: the first step after `now`; `null` when none. */
+  /** When to plan again without new events: the first step after `now` (listed or beyond the horizon); `null` when none. */
   readonly nextWakeUpAt: Instant | null;
   /** The customer's access at `now`: the most restrictive over the campaigns. */
   readonly access: AccessLevel;
@@ -264,6 +270,13 @@ export interface PlanDunningOptions {
   readonly updatePaymentUrl?: string;
   /** Earlier policies that campaigns in flight may still follow (matched by id and version). @defaultValue `[]` */
   readonly policies?: readonly DunningPolicy[];
+  /**
+   * Plan actions only up to `now + horizon` (`'1d'`): later steps are left out (and get their
+   * keys) when a later call reaches them; `nextWakeUpAt` still names the first of them. For an
+   * engine that plans again at every wake-up, this skips the work for steps weeks away.
+   * @defaultValue no limit: the whole timeline
+   */
+  readonly horizon?: DurationInput;
 }
 
 /** The subscription fields the planner reads, checked. @internal */
@@ -293,7 +306,8 @@ export interface PlanContext {
   readonly fn: string;
   readonly sub: SubscriptionView;
   readonly current: CompiledPolicy;
-  readonly policyFor: (campaign: DunningCampaign) => CompiledPolicy;
+  /** Earlier policies that campaigns in flight may follow (see `policyFor`). */
+  readonly earlier: readonly CompiledPolicy[];
   readonly timeZone: string;
   readonly now: Instant;
   readonly urlOverride: string | null;
@@ -316,8 +330,12 @@ const STATUSES = new Set<string>([
 ]);
 const INTERVALS = new Set<string>(['day', 'week', 'month', 'quarter', 'year']);
 
+/** Where a subscription field sits, for error messages. */
+function at(path: string) {
+  return { fn: FN, path: [path], root: 'subscription' };
+}
+
 function readSubscription(s: Subscription): SubscriptionView {
-  const at = (path: string) => ({ fn: FN, path: [path], root: 'subscription' });
   if (typeof s !== 'object' || s === null)
     failInput(
       { fn: FN, root: 'subscription' },
@@ -502,6 +520,16 @@ function readState(state: DunningState | undefined, subscriptionId: string): Dun
   return parsed;
 }
 
+/** The last horizon parsed: an engine passes the same one on every call. */
+let lastHorizon: { readonly input: DurationInput; readonly parsed: Duration } | undefined;
+
+function horizonOf(input: DurationInput): Duration {
+  if (lastHorizon !== undefined && lastHorizon.input === input) return lastHorizon.parsed;
+  const parsed = parseDuration(input, { fn: FN, path: ['horizon'], root: 'options' });
+  if (typeof input !== 'object') lastHorizon = { input, parsed };
+  return parsed;
+}
+
 function compiledFor(policy: DunningPolicy, path: (string | number)[]): CompiledPolicy {
   if (typeof policy === 'object' && policy !== null) {
     const hit = cachedCompiled(policy);
@@ -649,17 +677,10 @@ export function planDunning(
       },
     );
 
-  const earlier = (options.policies ?? []).map((p, i) => compiledFor(p, ['policies', i]));
-  const policyFor = (campaign: DunningCampaign): CompiledPolicy => {
-    if (campaign.policyId === current.id && campaign.policyVersion === current.version)
-      return current;
-    for (const c of earlier)
-      if (campaign.policyId === c.id && campaign.policyVersion === c.version) return c;
-    throw new RetentionError(
-      'unknown_version',
-      `${FN}: a campaign follows policy '${campaign.policyId}' version ${campaign.policyVersion}, which is neither the policy passed nor in options.policies`,
-    );
-  };
+  const earlier: CompiledPolicy[] = [];
+  const policies = options.policies ?? [];
+  for (let i = 0; i < policies.length; i++)
+    earlier.push(compiledFor(policies[i]!, ['policies', i]));
 
   const state = readState(options.state, sub.id);
   if (state.plannedAt !== null && now < state.plannedAt)
@@ -669,7 +690,9 @@ export function planDunning(
     );
   const events: NormalizedEvent[] = [];
   let last = state.lastEventAt;
-  (options.events ?? []).forEach((raw, i) => {
+  const given = options.events ?? [];
+  for (let i = 0; i < given.length; i++) {
+    const raw = given[i];
     const location = { fn: FN, path: ['events', i], root: 'options' };
     const type =
       typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
@@ -700,9 +723,13 @@ export function planDunning(
       );
     last = e.at;
     events.push(e);
-  });
+  }
 
-  const ctx: PlanContext = { fn: FN, sub, current, policyFor, timeZone, now, urlOverride };
+  const until =
+    options.horizon === undefined
+      ? Number.POSITIVE_INFINITY
+      : shiftByDuration(now, horizonOf(options.horizon), 1, timeZone);
+  const ctx: PlanContext = { fn: FN, sub, current, earlier, timeZone, now, urlOverride };
   const closed: DunningCampaign[] = [];
   const campaigns = applyEvents(ctx, state.campaigns, events, closed);
   const firstEventAt = events.length > 0 ? events[0]!.at : Number.POSITIVE_INFINITY;
@@ -711,6 +738,7 @@ export function planDunning(
     campaigns,
     closed,
     from,
+    until,
     cancelFrom: Math.min(now, firstEventAt),
     lastEventAt: last,
     previousPending: state.pending,

@@ -7,6 +7,7 @@ import type { Instant } from '../core/instant';
 import type { Attributes, JsonValue } from '../core/records';
 import { nextLocalMinutes } from '../core/schedule';
 import { fromLocal, fromWallClock, wallClock } from '../core/timeZone';
+import { policyFor } from './campaign';
 import type { SoftDeclineReason } from './classifyDecline';
 import type { AccessLevel, ResolvedActionSpec } from './defineDunningPolicy';
 import type {
@@ -49,13 +50,46 @@ const SYSTEM_RANK: Partial<Record<DunningStepKind, number>> = {
 };
 const ACCESS_ORDER: Record<AccessLevel, number> = { none: 0, limited: 1, full: 2 };
 
+/** An id as a URL component: unchanged when it has only unreserved characters. */
+function component(id: string): string {
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    const unreserved =
+      (c >= 0x30 && c <= 0x39) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0x61 && c <= 0x7a) ||
+      c === 0x2d ||
+      c === 0x2e ||
+      c === 0x5f ||
+      c === 0x7e;
+    if (!unreserved) return encodeURIComponent(id);
+  }
+  return id;
+}
+
+/** Link templates cut at their placeholders: literal, placeholder, literal, ... */
+const templates = new Map<string, readonly string[]>();
+
+function segments(template: string): readonly string[] {
+  let parts = templates.get(template);
+  if (parts === undefined) {
+    parts = template.split(/(\{customerId\}|\{subscriptionId\})/);
+    if (templates.size < 1000) templates.set(template, parts);
+  }
+  return parts;
+}
+
 /** The update-payment link with `{customerId}` and `{subscriptionId}` filled in. */
 function link(ctx: PlanContext, p: CompiledPolicy): string {
   const template = ctx.urlOverride ?? p.url;
   if (template.indexOf('{') < 0) return template;
-  return template
-    .replaceAll('{customerId}', encodeURIComponent(ctx.sub.customerId))
-    .replaceAll('{subscriptionId}', encodeURIComponent(ctx.sub.id));
+  const parts = segments(template);
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    out += component(parts[i] === '{customerId}' ? ctx.sub.customerId : ctx.sub.id);
+    out += parts[i + 1]!;
+  }
+  return out;
 }
 
 function hasKeys(record: Attributes): boolean {
@@ -133,7 +167,8 @@ function scheduledRetries(
     last !== undefined && last.class === 'soft'
       ? p.schedules[last.reason as SoftDeclineReason]
       : p.defaultSchedule;
-  const used = c.attempts.filter((a) => a.round === c.round && a.by === 'retry').length;
+  let used = 0;
+  for (const a of c.attempts) if (a.round === c.round && a.by === 'retry') used++;
   const remaining = p.maxRetries - used;
   const times: Instant[] = [];
   const slots: number[] = [];
@@ -217,7 +252,8 @@ function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy):
   const planned = waiting
     ? { times: [], slots: [], schedule: p.defaultSchedule }
     : scheduledRetries(ctx, c, p, after, limit);
-  planned.times.forEach((t, i) => {
+  for (let i = 0; i < planned.times.length; i++) {
+    const t = planned.times[i]!;
     steps.push(
       system(
         'retry',
@@ -228,7 +264,7 @@ function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy):
         limit,
       ),
     );
-  });
+  }
 
   // messages after the failures of this charge
   const nextRetryAt: JsonValue = planned.times[0] ?? c.retryOnUpdateAt ?? null;
@@ -239,7 +275,8 @@ function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy):
     finalActionAt: c.finalActionAt,
     nextRetryAt,
   };
-  c.attempts.forEach((a, i) => {
+  for (let i = 0; i < c.attempts.length; i++) {
+    const a = c.attempts[i]!;
     const previous = c.attempts[i - 1];
     const needsCustomer = a.class !== 'soft';
     const first = a.by === 'charge';
@@ -268,7 +305,7 @@ function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy):
           params,
         ),
       );
-  });
+  }
   // before the last automatic retry of the round
   const n = planned.times.length;
   if (m.lastAttempt !== false && n > 0) {
@@ -309,6 +346,10 @@ function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy):
   return steps;
 }
 
+const byTime = (a: { dueAt: number }, b: { dueAt: number }): number => a.dueAt - b.dueAt;
+const byTimeThenUrgency = (a: RawStep, b: RawStep): number => a.dueAt - b.dueAt || b.rank - a.rank;
+const byTimeThenRank = (a: RawStep, b: RawStep): number => a.dueAt - b.dueAt || a.rank - b.rank;
+
 /**
  * Gives every step of one campaign its own instant: at most one customer message per instant
  * (the most urgent), messages never move (their local send time holds), and a system step that
@@ -318,7 +359,7 @@ function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy):
 function strictOrder(steps: RawStep[], finalAt: Instant | null): RawStep[] {
   const messages = steps
     .filter((s) => s.message && (finalAt === null || s.dueAt < finalAt))
-    .sort((a, b) => a.dueAt - b.dueAt || b.rank - a.rank);
+    .sort(byTimeThenUrgency);
   const out: RawStep[] = [];
   const taken = new Set<number>();
   for (const s of messages) {
@@ -326,9 +367,7 @@ function strictOrder(steps: RawStep[], finalAt: Instant | null): RawStep[] {
     taken.add(s.dueAt);
     out.push(s);
   }
-  const systems = steps
-    .filter((s) => !s.message)
-    .sort((a, b) => a.dueAt - b.dueAt || a.rank - b.rank);
+  const systems = steps.filter((s) => !s.message).sort(byTimeThenRank);
   let previous = Number.NEGATIVE_INFINITY;
   for (const s of systems) {
     let t = Math.max(s.dueAt, previous + 1000);
@@ -339,19 +378,25 @@ function strictOrder(steps: RawStep[], finalAt: Instant | null): RawStep[] {
     previous = t;
     out.push(s);
   }
-  return out.sort((a, b) => a.dueAt - b.dueAt);
+  return out.sort(byTime);
 }
 
 /**
  * Reminders before the next charge of an active or trialing subscription, unless a campaign in
  * its currency is open (the campaign's own messages ask for new payment details then).
  */
-function reminderSteps(ctx: PlanContext, campaigns: readonly DunningCampaign[]): RawStep[] {
+function reminderSteps(
+  ctx: PlanContext,
+  campaigns: readonly DunningCampaign[],
+  from: Instant,
+  until: Instant,
+): { steps: RawStep[]; beyond: Instant } {
+  const none = { steps: [], beyond: Number.POSITIVE_INFINITY };
   const { sub, current: p, timeZone } = ctx;
   const charge = sub.currentPeriodEnd;
-  if (sub.canceled || charge <= ctx.now) return [];
-  if (sub.status !== 'active' && sub.status !== 'trialing') return [];
-  for (const c of campaigns) if (c.currency === sub.currency && c.status === 'open') return [];
+  if (sub.canceled || charge <= ctx.now) return none;
+  if (sub.status !== 'active' && sub.status !== 'trialing') return none;
+  for (const c of campaigns) if (c.currency === sub.currency && c.status === 'open') return none;
   let kind: DunningStepKind = 'pre_charge_reminder';
   let reminder = p.preCharge;
   let prefix = 'pre-charge-';
@@ -365,28 +410,34 @@ function reminderSteps(ctx: PlanContext, campaigns: readonly DunningCampaign[]):
       prefix = 'card-expiry-';
     }
   }
-  if (reminder === null) return [];
-  const params: Attributes = {
-    updatePaymentUrl: link(ctx, p),
-    chargeAt: charge,
-    amount: sub.amount,
-    currency: sub.currency,
-    plan: sub.plan,
-    ...(kind === 'card_expiry_reminder' && card !== null
-      ? { cardExpMonth: card.expMonth, cardExpYear: card.expYear }
-      : {}),
-  };
+  if (reminder === null) return none;
   const steps: RawStep[] = [];
+  let beyond = Number.POSITIVE_INFINITY;
+  let params: Attributes | undefined; // built for the first reminder listed
   const chargeDay = p.sendAt === null ? 0 : Math.floor(wallClock(charge, timeZone) / DAY);
   for (let i = 0; i < reminder.offsets.length; i++) {
     const dueAt =
       p.sendAt === null
         ? shiftByDuration(charge, reminder.offsets[i]!, -1, timeZone)
         : fromWallClock((chargeDay - reminder.days[i]!) * DAY + p.sendAt * MINUTE, timeZone);
-    if (dueAt < charge)
-      steps.push(message(kind, dueAt, `${prefix}${reminder.labels[i]}`, reminder.action, params));
+    if (dueAt >= charge || dueAt < from) continue;
+    if (dueAt > until) {
+      if (dueAt < beyond) beyond = dueAt;
+      continue;
+    }
+    params ??= {
+      updatePaymentUrl: link(ctx, p),
+      chargeAt: charge,
+      amount: sub.amount,
+      currency: sub.currency,
+      plan: sub.plan,
+      ...(kind === 'card_expiry_reminder' && card !== null
+        ? { cardExpMonth: card.expMonth, cardExpYear: card.expYear }
+        : {}),
+    };
+    steps.push(message(kind, dueAt, `${prefix}${reminder.labels[i]}`, reminder.action, params));
   }
-  return steps;
+  return { steps, beyond };
 }
 
 function accessAt(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy): AccessLevel {
@@ -434,6 +485,7 @@ export function buildPlan(
     readonly campaigns: readonly DunningCampaign[];
     readonly closed: readonly DunningCampaign[];
     readonly from: Instant;
+    readonly until: Instant;
     readonly cancelFrom: Instant;
     readonly lastEventAt: Instant | null;
     readonly previousPending: DunningState['pending'];
@@ -441,13 +493,19 @@ export function buildPlan(
 ): DunningPlan {
   const steps: DunningStep[] = [];
   let access: AccessLevel = 'full';
+  // the first step beyond the horizon, when one is set: the caller must wake up for it
+  let beyond = Number.POSITIVE_INFINITY;
   for (const c of input.campaigns) {
-    const p = ctx.policyFor(c);
+    const p = policyFor(ctx, c);
     const a = accessAt(ctx, c, p);
     if (ACCESS_ORDER[a] < ACCESS_ORDER[access]) access = a;
     const raw = strictOrder(campaignSteps(ctx, c, p), c.status === 'open' ? c.finalActionAt : null);
     for (const s of raw) {
       if (s.dueAt < input.from) continue;
+      if (s.dueAt > input.until) {
+        if (s.dueAt < beyond) beyond = s.dueAt;
+        continue;
+      }
       steps.push({
         kind: s.kind,
         dueAt: s.dueAt,
@@ -457,9 +515,10 @@ export function buildPlan(
       });
     }
   }
+  const reminders = reminderSteps(ctx, input.campaigns, input.from, input.until);
+  if (reminders.beyond < beyond) beyond = reminders.beyond;
   const occurrence = `${ctx.sub.id}:${ctx.sub.currentPeriodEnd}`;
-  for (const s of reminderSteps(ctx, input.campaigns)) {
-    if (s.dueAt < input.from) continue;
+  for (const s of reminders.steps) {
     steps.push({
       kind: s.kind,
       dueAt: s.dueAt,
@@ -468,7 +527,7 @@ export function buildPlan(
       action: toAction(ctx, ctx.current, occurrence, s),
     });
   }
-  if (steps.length > 1) steps.sort((a, b) => a.dueAt - b.dueAt);
+  if (steps.length > 1) steps.sort(byTime);
 
   const actions: PlannedAction[] = [];
   const pending: { key: string; dueAt: Instant }[] = [];
@@ -480,6 +539,12 @@ export function buildPlan(
       if (nextWakeUpAt === null) nextWakeUpAt = s.dueAt;
     }
   }
+  if (
+    beyond !== Number.POSITIVE_INFINITY &&
+    beyond > ctx.now &&
+    (nextWakeUpAt === null || beyond < nextWakeUpAt)
+  )
+    nextWakeUpAt = beyond;
   const cancel: string[] = [];
   if (input.previousPending.length > 0) {
     const listed = new Set(actions.map((a) => a.key));
