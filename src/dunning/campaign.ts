@@ -199,8 +199,9 @@ function closeDue(
   closed: DunningCampaign[],
 ): readonly DunningCampaign[] {
   let out: DunningCampaign[] | null = null;
-  campaigns.forEach((c, i) => {
-    if (c.status !== 'open' || c.finalActionAt > t) return;
+  for (let i = 0; i < campaigns.length; i++) {
+    const c = campaigns[i]!;
+    if (c.status !== 'open' || c.finalActionAt > t) continue;
     out ??= campaigns.slice();
     const done: DunningCampaign = {
       ...c,
@@ -210,7 +211,7 @@ function closeDue(
     };
     out[i] = done;
     closed.push(done);
-  });
+  }
   return out ?? campaigns;
 }
 
@@ -235,15 +236,16 @@ export function applyEvents(
   let campaigns = initial;
   for (const e of events) {
     campaigns = closeDue(campaigns, e.at, closed);
-    const current = campaigns.find((c) => c.currency === ('currency' in e ? e.currency : ''));
-    const isOpen = current !== undefined && current.status === 'open';
+    let current: DunningCampaign | undefined;
+    if ('currency' in e) for (const c of campaigns) if (c.currency === e.currency) current = c;
+    const live = current !== undefined && current.status === 'open' ? current : undefined;
     switch (e.type) {
       case 'payment_failed':
-        campaigns = put(campaigns, isOpen ? failed(ctx, current, e) : open(ctx, e));
+        campaigns = put(campaigns, live !== undefined ? failed(ctx, live, e) : open(ctx, e));
         break;
       case 'payment_succeeded':
-        if (isOpen) {
-          const next = succeeded(current, e);
+        if (live !== undefined) {
+          const next = succeeded(live, e);
           if (next.status === 'recovered') closed.push(next);
           campaigns = put(campaigns, next);
         }

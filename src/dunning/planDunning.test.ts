@@ -708,6 +708,56 @@ describe('planDunning: contract', () => {
     );
   });
 
+  it('reads a stored state back from JSON, and names the place of anything wrong in it', () => {
+    const plan = afterFailure('insufficient_funds');
+    const stored = JSON.parse(JSON.stringify(plan.state));
+    const again = planDunning(pastDue, standard, {
+      now: '2026-06-10T10:00:00Z',
+      state: stored,
+      timeZone: BERLIN,
+    });
+    expect(again.actions).toEqual(plan.actions);
+    const [c] = stored.campaigns;
+    const broken = (campaign: object) => () =>
+      planDunning(pastDue, standard, {
+        now: '2026-06-10T10:00:00Z',
+        state: { ...stored, campaigns: [{ ...c, ...campaign }] },
+      });
+    expect(broken({ status: 'lost' })).toThrowErrorMatchingInlineSnapshot(
+      `[RetentionInputError: planDunning: options.state.campaigns[0].status is not one of the allowed values (expected "open", "recovered", "final_action"; received string)]`,
+    );
+    expect(broken({ amountDue: -1 })).toThrowErrorMatchingInlineSnapshot(
+      `[RetentionInputError: planDunning: options.state.campaigns[0].amountDue is out of range (expected an integer >= 0; received integer)]`,
+    );
+    expect(
+      broken({ attempts: [{ ...c.attempts[0], class: 'firm' }] }),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[RetentionInputError: planDunning: options.state.campaigns[0].attempts[0].class is not one of the allowed values (expected "soft", "hard", "update_required"; received string)]`,
+    );
+    expect(broken({ extra: 1 })).toThrowErrorMatchingInlineSnapshot(
+      `[RetentionInputError: planDunning: options.state.campaigns[0].extra is not a known key]`,
+    );
+    expect(broken({ windowEnd: undefined })).toThrowErrorMatchingInlineSnapshot(
+      `[RetentionInputError: planDunning: options.state.campaigns[0].windowEnd is required]`,
+    );
+    expect(() =>
+      planDunning(pastDue, standard, {
+        now: '2026-06-10T10:00:00Z',
+        state: { ...stored, format: 2 },
+      }),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[RetentionInputError: planDunning: options.state.format is not one of the allowed values (expected 1; received integer)]`,
+    );
+    expect(() =>
+      planDunning(pastDue, standard, {
+        now: '2026-06-10T10:00:00Z',
+        state: { ...stored, pending: [{ key: 'k', dueAt: 'soon' }] },
+      }),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[RetentionInputError: planDunning: options.state.pending[0].dueAt has the wrong type (expected integer epoch milliseconds; received string)]`,
+    );
+  });
+
   it('validates a policy that was stored as JSON and read back', () => {
     const stored = JSON.parse(JSON.stringify(standard));
     const plan = planDunning(subscription(), stored, { now: '2026-05-20T00:00:00Z' });

@@ -34,6 +34,7 @@ import {
   minPeriodMs,
   rememberCompiled,
 } from './policyInternals';
+import { checkState } from './readState';
 import { buildPlan } from './timeline';
 
 /**
@@ -320,15 +321,15 @@ const EVENT_TYPES: readonly DunningEvent['type'][] = [
   'payment_method_updated',
   'policy_migrated',
 ];
-const STATUSES = new Set<string>([
+const STATUSES: readonly string[] = [
   'trialing',
   'active',
   'past_due',
   'unpaid',
   'paused',
   'canceled',
-]);
-const INTERVALS = new Set<string>(['day', 'week', 'month', 'quarter', 'year']);
+];
+const INTERVALS: readonly string[] = ['day', 'week', 'month', 'quarter', 'year'];
 
 /** Where a subscription field sits, for error messages. */
 function at(path: string) {
@@ -346,9 +347,9 @@ function readSubscription(s: Subscription): SubscriptionView {
     if (typeof v !== 'string' || v === '')
       failInput(at(key), { code: 'required', path: [], expected: 'a non-empty string' });
   }
-  if (!STATUSES.has(s.status))
+  if (!STATUSES.includes(s.status))
     failInput(at('status'), { code: 'invalid_enum', path: [], received: describeType(s.status) });
-  if (!INTERVALS.has(s.billingInterval))
+  if (!INTERVALS.includes(s.billingInterval))
     failInput(at('billingInterval'), {
       code: 'invalid_enum',
       path: [],
@@ -438,65 +439,6 @@ const eventSchema = lazy(() => {
   ]);
 });
 
-const stateSchema = lazy(() => {
-  const instant = z.number().int();
-  const attempt = z.strictObject({
-    at: instant,
-    by: z.enum(['charge', 'retry', 'customer']),
-    round: z.number().int().min(1),
-    code: z.string().nullable(),
-    class: z.enum(['soft', 'hard', 'update_required']),
-    reason: z.enum([
-      'insufficient_funds',
-      'temporary',
-      'generic',
-      'unknown',
-      'fraud',
-      'lost_or_stolen',
-      'invalid_account',
-      'refused',
-      'revoked',
-      'expired_card',
-      'card_details',
-      'authentication',
-    ]),
-  });
-  const amount = z.number().int().min(0);
-  const campaign = z.strictObject({
-    id: zId(),
-    currency: zCurrency(),
-    policyId: zId(),
-    policyVersion: z.number().int().min(1),
-    status: z.enum(['open', 'recovered', 'final_action']),
-    startedAt: instant,
-    finalActionAt: instant,
-    closedAt: instant.nullable(),
-    recoveredBy: z.enum(['retry', 'customer']).nullable(),
-    amountFailed: amount,
-    amountDue: amount,
-    recoveredByRetries: amount,
-    recoveredByCustomer: amount,
-    invoiceIds: z.array(zId()).max(1000),
-    charge: z.number().int().min(1),
-    round: z.number().int().min(1),
-    chargeFailedAt: instant,
-    anchorAt: instant,
-    windowEnd: instant,
-    nextChargeAt: instant,
-    attempts: z.array(attempt).max(1000),
-    updates: z.number().int().min(0),
-    retryOnUpdateAt: instant.nullable(),
-  });
-  return z.strictObject({
-    format: z.literal(1),
-    subscriptionId: zId(),
-    plannedAt: instant.nullable(),
-    lastEventAt: instant.nullable(),
-    campaigns: z.array(campaign).max(200),
-    pending: z.array(z.strictObject({ key: z.string(), dueAt: instant })).max(10_000),
-  });
-});
-
 function readState(state: DunningState | undefined, subscriptionId: string): DunningState {
   if (state === undefined)
     return {
@@ -507,11 +449,7 @@ function readState(state: DunningState | undefined, subscriptionId: string): Dun
       campaigns: [],
       pending: [],
     };
-  const parsed = parseInput(stateSchema(), state, {
-    fn: FN,
-    path: ['state'],
-    root: 'options',
-  }) as DunningState;
+  const parsed = checkState(state);
   if (parsed.subscriptionId !== subscriptionId)
     failInput(
       { fn: FN, path: ['state', 'subscriptionId'], root: 'options' },

@@ -32,8 +32,8 @@ interface RawStep {
   readonly message: boolean;
   /** Among messages at one instant the highest wins; system steps at one instant go in this order. */
   readonly rank: number;
-  /** Retries must stay before this instant. */
-  readonly limit?: Instant;
+  /** Retries must stay before this instant (`+Infinity` for other steps). */
+  readonly limit: Instant;
 }
 
 const MESSAGE_RANK: Partial<Record<DunningStepKind, number>> = {
@@ -115,7 +115,8 @@ function message(
   spec: ResolvedActionSpec,
   params: Attributes,
 ): RawStep {
-  return { kind, dueAt, name, spec, params, message: true, rank: MESSAGE_RANK[kind] ?? 0 };
+  const rank = MESSAGE_RANK[kind] ?? 0;
+  return { kind, dueAt, name, spec, params, message: true, rank, limit: Number.POSITIVE_INFINITY };
 }
 
 function system(
@@ -124,18 +125,9 @@ function system(
   name: string,
   spec: ResolvedActionSpec,
   params: Attributes,
-  limit?: Instant,
+  limit: Instant = Number.POSITIVE_INFINITY,
 ): RawStep {
-  const step: RawStep = {
-    kind,
-    dueAt,
-    name,
-    spec,
-    params,
-    message: false,
-    rank: SYSTEM_RANK[kind] ?? 0,
-  };
-  return limit === undefined ? step : { ...step, limit };
+  return { kind, dueAt, name, spec, params, message: false, rank: SYSTEM_RANK[kind] ?? 0, limit };
 }
 
 /** The first business day at or after a local day (days counted on the wall-clock axis). */
@@ -205,24 +197,47 @@ function scheduledRetries(
   return { times, slots, schedule };
 }
 
+/** The parameters of a notice after the failed attempt `i` of a campaign. */
+function failureParams(
+  c: DunningCampaign,
+  url: string,
+  nextRetryAt: JsonValue,
+  i: number,
+): Attributes {
+  const a = c.attempts[i]!;
+  return {
+    campaignId: c.id,
+    currency: c.currency,
+    updatePaymentUrl: url,
+    amountDue: c.amountDue,
+    finalActionAt: c.finalActionAt,
+    nextRetryAt,
+    attempt: i + 1,
+    declineReason: a.reason,
+    declineCode: a.code,
+  };
+}
+
 /** The steps of one campaign, before collisions are resolved. */
 function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy): RawStep[] {
   const steps: RawStep[] = [];
-  const url = link(ctx, p);
-  const base = { campaignId: c.id, currency: c.currency };
+  const campaignId = c.id;
+  const currency = c.currency;
   const m = p.messages;
   if (c.status === 'recovered') {
     if (m.recovered !== false && c.closedAt !== null)
       steps.push(
         message('recovered', sendTime(ctx, p, c.closedAt), 'recovered', m.recovered, {
-          ...base,
+          campaignId,
+          currency,
           amountRecovered: c.recoveredByRetries + c.recoveredByCustomer,
         }),
       );
     return steps;
   }
   const finalParams = {
-    ...base,
+    campaignId,
+    currency,
     finalAction: p.final.type,
     plan: p.final.plan,
     access: p.final.access,
@@ -236,14 +251,18 @@ function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy):
   const after = Math.max(c.anchorAt, last?.at ?? c.anchorAt, c.retryOnUpdateAt ?? c.anchorAt);
   const waiting = last !== undefined && last.class !== 'soft' && c.retryOnUpdateAt === null;
   const attemptsMade = c.attempts.length;
-  const retry = { ...base, amount: c.amountDue, invoiceId: c.invoiceIds.at(-1) ?? null };
+  const amount = c.amountDue;
+  const invoiceId = c.invoiceIds.at(-1) ?? null;
 
   // a retry the customer triggered by updating the card: at once, whatever the schedule says
   let nextAttempt = attemptsMade + 1;
   if (c.retryOnUpdateAt !== null && c.retryOnUpdateAt < c.finalActionAt) {
     steps.push(
       system('retry', c.retryOnUpdateAt, `retry-c${c.charge}-u${c.updates}`, p.retryAction, {
-        ...retry,
+        campaignId,
+        currency,
+        amount,
+        invoiceId,
         attempt: nextAttempt++,
         trigger: 'payment_method_updated',
       }),
@@ -260,7 +279,7 @@ function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy):
         t,
         `retry-c${c.charge}r${c.round}-${planned.schedule.key}${planned.slots[i]}`,
         p.retryAction,
-        { ...retry, attempt: nextAttempt++, trigger: 'schedule' },
+        { campaignId, currency, amount, invoiceId, attempt: nextAttempt++, trigger: 'schedule' },
         limit,
       ),
     );
@@ -268,19 +287,13 @@ function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy):
 
   // messages after the failures of this charge
   const nextRetryAt: JsonValue = planned.times[0] ?? c.retryOnUpdateAt ?? null;
-  const notice = {
-    ...base,
-    updatePaymentUrl: url,
-    amountDue: c.amountDue,
-    finalActionAt: c.finalActionAt,
-    nextRetryAt,
-  };
+  const url = link(ctx, p);
+  const finalActionAt = c.finalActionAt;
   for (let i = 0; i < c.attempts.length; i++) {
     const a = c.attempts[i]!;
     const previous = c.attempts[i - 1];
     const needsCustomer = a.class !== 'soft';
     const first = a.by === 'charge';
-    const params = { ...notice, attempt: i + 1, declineReason: a.reason, declineCode: a.code };
     if (
       needsCustomer &&
       m.actionRequired !== false &&
@@ -292,7 +305,7 @@ function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy):
           sendTime(ctx, p, a.at),
           `action-required-c${c.charge}a${i + 1}`,
           m.actionRequired,
-          params,
+          failureParams(c, url, nextRetryAt, i),
         ),
       );
     else if (first && m.paymentFailed !== false)
@@ -302,7 +315,7 @@ function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy):
           sendTime(ctx, p, a.at),
           `payment-failed-c${c.charge}`,
           m.paymentFailed,
-          params,
+          failureParams(c, url, nextRetryAt, i),
         ),
       );
   }
@@ -315,7 +328,12 @@ function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy):
     if (due < lastRetry)
       steps.push(
         message('last_attempt', due, `last-attempt-c${c.charge}r${c.round}`, m.lastAttempt, {
-          ...notice,
+          campaignId,
+          currency,
+          updatePaymentUrl: url,
+          amountDue: amount,
+          finalActionAt,
+          nextRetryAt,
           retryAt: lastRetry,
         }),
       );
@@ -326,7 +344,8 @@ function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy):
     if (t < c.finalActionAt)
       steps.push(
         system('stage', t, `stage-${stage.name}`, stage.action, {
-          ...base,
+          campaignId,
+          currency,
           stage: stage.name,
           access: stage.access,
         }),
@@ -338,7 +357,12 @@ function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy):
     if (due > c.startedAt && due < c.finalActionAt)
       steps.push(
         message('final_notice', due, 'final-notice', m.finalNotice, {
-          ...notice,
+          campaignId,
+          currency,
+          updatePaymentUrl: url,
+          amountDue: amount,
+          finalActionAt,
+          nextRetryAt,
           finalAction: p.final.type,
         }),
       );
@@ -357,9 +381,14 @@ const byTimeThenRank = (a: RawStep, b: RawStep): number => a.dueAt - b.dueAt || 
  * Messages due at or after the final action of an open campaign are dropped.
  */
 function strictOrder(steps: RawStep[], finalAt: Instant | null): RawStep[] {
-  const messages = steps
-    .filter((s) => s.message && (finalAt === null || s.dueAt < finalAt))
-    .sort(byTimeThenUrgency);
+  const messages: RawStep[] = [];
+  const systems: RawStep[] = [];
+  for (const s of steps) {
+    if (!s.message) systems.push(s);
+    else if (finalAt === null || s.dueAt < finalAt) messages.push(s);
+  }
+  messages.sort(byTimeThenUrgency);
+  systems.sort(byTimeThenRank);
   const out: RawStep[] = [];
   const taken = new Set<number>();
   for (const s of messages) {
@@ -367,12 +396,11 @@ function strictOrder(steps: RawStep[], finalAt: Instant | null): RawStep[] {
     taken.add(s.dueAt);
     out.push(s);
   }
-  const systems = steps.filter((s) => !s.message).sort(byTimeThenRank);
   let previous = Number.NEGATIVE_INFINITY;
   for (const s of systems) {
     let t = Math.max(s.dueAt, previous + 1000);
     while (taken.has(t)) t += 1000;
-    if (s.limit !== undefined && t >= s.limit) continue;
+    if (t >= s.limit) continue;
     taken.add(t);
     s.dueAt = t;
     previous = t;
@@ -547,7 +575,8 @@ export function buildPlan(
     nextWakeUpAt = beyond;
   const cancel: string[] = [];
   if (input.previousPending.length > 0) {
-    const listed = new Set(actions.map((a) => a.key));
+    const listed = new Set<string>();
+    for (const a of actions) listed.add(a.key);
     for (const p of input.previousPending)
       if (p.dueAt > input.cancelFrom && !listed.has(p.key)) cancel.push(p.key);
   }
