@@ -77,7 +77,9 @@ describe('hashing', () => {
     const part = fc.oneof(
       fc.string({ unit: 'grapheme-ascii' }),
       fc.string({ unit: 'binary' }),
-      fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u2028', '\ud83d', '\ude00', 'é', '中') }),
+      fc.string({
+        unit: fc.constantFrom('a', '"', '\\', '\n', '\u2028', '\ud83d', '\ude00', 'é', '中'),
+      }),
       fc.integer(),
       fc.double(),
     );

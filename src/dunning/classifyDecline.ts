@@ -181,7 +181,7 @@ const NETWORK: Readonly<Record<DeclineReason, readonly string[]>> = {
   authentication: ['1a'],
 };
 
-const table = lazy(() => {
+const table = /* @__PURE__ */ lazy(() => {
   const rows: KnownDeclineCode[] = [];
   const byCode = new Map<string, KnownDeclineCode>();
   for (const [source, groups] of [
@@ -205,12 +205,12 @@ function normalize(code: string): string {
   return c.length === 1 && c >= '0' && c <= '9' ? `0${c}` : c;
 }
 
-const NO_CODE: DeclineClassification = Object.freeze({
+const NO_CODE: DeclineClassification = {
   code: null,
   class: 'soft',
   reason: 'generic',
   known: false,
-});
+};
 
 /**
  * Classifies a decline code from a card processor: Stripe's decline codes (and its
@@ -248,9 +248,9 @@ const NO_CODE: DeclineClassification = Object.freeze({
  * @category dunning
  */
 export function classifyDecline(code: string | null | undefined): DeclineClassification {
-  if (code === undefined || code === null) return NO_CODE;
+  if (code === undefined || code === null) return { ...NO_CODE };
   const normalized = normalize(String(code));
-  if (normalized === '') return NO_CODE;
+  if (normalized === '') return { ...NO_CODE };
   const row = table().byCode.get(normalized);
   if (row === undefined)
     return { code: normalized, class: 'soft', reason: 'unknown', known: false };

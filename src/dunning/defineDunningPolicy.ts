@@ -284,7 +284,7 @@ const webhook = (template: string): ResolvedActionSpec => ({
   priority: 0,
 });
 
-const schema = lazy(() => {
+const schema = /* @__PURE__ */ lazy(() => {
   const time = z
     .string()
     .refine(

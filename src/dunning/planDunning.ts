@@ -408,7 +408,7 @@ function readSubscription(s: Subscription): SubscriptionView {
   };
 }
 
-const eventSchema = lazy(() => {
+const eventSchema = /* @__PURE__ */ lazy(() => {
   const amount = zMinorUnits().refine(
     (v) => v > 0,
     issueParams('out_of_range', { expected: '> 0' }),

@@ -33,7 +33,7 @@ const REASONS = [
   'authentication',
 ] as const;
 
-const specs = lazy(() => ({
+const specs = /* @__PURE__ */ lazy(() => ({
   attempt: {
     at: 'instant',
     by: ['charge', 'retry', 'customer'],

@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { entries } from '../../scripts/entries';
 
 const root = join(import.meta.dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  exports: Record<string, { import?: { default?: string } }>;
+};
 
 async function bundle(code: string, platform: 'neutral' | 'browser' = 'browser'): Promise<string> {
   const result = await build({
@@ -22,8 +25,20 @@ async function bundle(code: string, platform: 'neutral' | 'browser' = 'browser')
     treeShaking: true,
     mainFields: ['module', 'main'],
     conditions: ['import'],
-    // resolve 'retention-kit' to this package's own exports map (dist/)
-    alias: { 'retention-kit': root },
+    // resolve 'retention-kit' and its subpaths through this package's exports map (dist/)
+    plugins: [
+      {
+        name: 'retention-kit-exports',
+        setup(b) {
+          b.onResolve({ filter: /^retention-kit(\/.*)?$/ }, (args) => {
+            const subpath = args.path === 'retention-kit' ? '.' : `.${args.path.slice(13)}`;
+            const target = pkg.exports[subpath]?.import?.default;
+            if (target === undefined) return { errors: [{ text: `no export ${subpath}` }] };
+            return { path: join(root, target) };
+          });
+        },
+      },
+    ],
     logLevel: 'silent',
   });
   return result.outputFiles[0]!.text;
@@ -44,6 +59,15 @@ describe('tree-shaking', () => {
       `import { compileCondition } from 'retention-kit'; console.log(compileCondition({ fact: 'a', op: 'exists' }).evaluate({ a: 1 }, 0));`,
     );
     expect(out).not.toMatch(/ZodError|\$ZodType/);
+  });
+
+  it('classifying declines or measuring dunning does not pull in zod or the planner', async () => {
+    const out = await bundle(
+      `import { classifyDecline, dunningMetrics } from 'retention-kit/dunning'; console.log(classifyDecline('51'), dunningMetrics([]));`,
+    );
+    expect(out).not.toMatch(/ZodError|\$ZodType|zod/);
+    expect(out).not.toContain('dunning-retry-charge');
+    expect(out.length).toBeLessThan(12_000);
   });
 
   it('a record schema brings zod only when it is used', async () => {
