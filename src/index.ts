@@ -8,5 +8,6 @@
  * @packageDocumentation
  */
 export * from './core/index';
+export * from './dunning/index';
 export * from './lifecycle/index';
 export * from './metrics/index';

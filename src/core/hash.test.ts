@@ -68,4 +68,29 @@ describe('hashing', () => {
       { numRuns: 20 },
     );
   });
+
+  it('encodes key parts exactly as JSON.stringify and UTF-8 would (the fast path is only a shortcut)', () => {
+    const reference = (parts: readonly (string | number)[]) => {
+      const words = murmur128(new TextEncoder().encode(JSON.stringify(parts)));
+      return `rk1_${words.map((w) => w.toString(16).padStart(8, '0')).join('')}`;
+    };
+    const part = fc.oneof(
+      fc.string({ unit: 'grapheme-ascii' }),
+      fc.string({ unit: 'binary' }),
+      fc.string({
+        unit: fc.constantFrom('a', '"', '\\', '\n', '\u2028', '\ud83d', '\ude00', 'é', '中'),
+      }),
+      fc.integer(),
+      fc.double(),
+    );
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 6 }), (parts) => {
+        expect(idempotencyKey(parts)).toBe(reference(parts));
+      }),
+      { numRuns: 400 },
+    );
+    // hashing a long string grows the shared buffer, and a short one after it still hashes alone
+    expect(murmur32('x'.repeat(5000))).toBe(murmur32(new TextEncoder().encode('x'.repeat(5000))));
+    expect(murmur32('ab')).toBe(murmur32(new Uint8Array([97, 98])));
+  });
 });

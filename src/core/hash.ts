@@ -7,12 +7,30 @@
  * @module
  */
 
-/** UTF-8 encoding by hand: `TextEncoder` is not in the ES library the pure modules target. */
-function utf8(text: string): Uint8Array {
-  const out = new Uint8Array(text.length * 3);
-  let n = 0;
+/**
+ * A scratch buffer for encoding strings, grown on demand and reused: hashing millions of keys
+ * must not allocate a buffer per key. Safe because hashing is synchronous and never re-entrant.
+ */
+let scratch: Uint8Array | undefined;
+
+function buffer(size: number): Uint8Array {
+  if (scratch === undefined || scratch.length < size)
+    scratch = new Uint8Array(Math.max(256, size * 2));
+  return scratch;
+}
+
+/**
+ * Writes the UTF-8 bytes of `text` into `out` from `start` (`out` has room for 3 bytes per UTF-16
+ * unit); returns the end. Lone surrogates become U+FFFD.
+ */
+function writeUtf8(text: string, out: Uint8Array, start: number): number {
+  let n = start;
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      out[n++] = c;
+      continue;
+    }
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
       const d = text.charCodeAt(i + 1);
       if (d >= 0xdc00 && d <= 0xdfff) {
@@ -20,8 +38,7 @@ function utf8(text: string): Uint8Array {
         i++;
       } else c = 0xfffd;
     } else if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
-    if (c < 0x80) out[n++] = c;
-    else if (c < 0x800) {
+    if (c < 0x800) {
       out[n++] = 0xc0 | (c >> 6);
       out[n++] = 0x80 | (c & 63);
     } else if (c < 0x10000) {
@@ -35,11 +52,14 @@ function utf8(text: string): Uint8Array {
       out[n++] = 0x80 | (c & 63);
     }
   }
-  return out.subarray(0, n);
+  return n;
 }
 
-function asBytes(input: string | Uint8Array): Uint8Array {
-  return typeof input === 'string' ? utf8(input) : input;
+/** The bytes to hash and how many: a string is encoded into the scratch buffer. */
+function bytesOf(input: string | Uint8Array): [Uint8Array, number] {
+  if (typeof input !== 'string') return [input, input.length];
+  const out = buffer(input.length * 3);
+  return [out, writeUtf8(input, out, 0)];
 }
 
 const rotl = (x: number, r: number): number => (x << r) | (x >>> (32 - r));
@@ -72,8 +92,7 @@ function block(bytes: Uint8Array, i: number): number {
  * @category core
  */
 export function murmur32(input: string | Uint8Array, seed = 0): number {
-  const bytes = asBytes(input);
-  const len = bytes.length;
+  const [bytes, len] = bytesOf(input);
   const c1 = 0xcc9e2d51;
   const c2 = 0x1b873593;
   let h = seed >>> 0;
@@ -117,8 +136,16 @@ export function murmur32(input: string | Uint8Array, seed = 0): number {
  * @category core
  */
 export function murmur128(input: string | Uint8Array, seed = 0): [number, number, number, number] {
-  const bytes = asBytes(input);
-  const len = bytes.length;
+  const [bytes, len] = bytesOf(input);
+  return murmur128Bytes(bytes, len, seed);
+}
+
+/** MurmurHash3 x86 128-bit of the first `len` bytes. */
+function murmur128Bytes(
+  bytes: Uint8Array,
+  len: number,
+  seed: number,
+): [number, number, number, number] {
   const c1 = 0x239b961b;
   const c2 = 0xab0e9789;
   const c3 = 0x38b34ae5;
@@ -151,24 +178,23 @@ export function murmur128(input: string | Uint8Array, seed = 0): [number, number
   let k2 = 0;
   let k3 = 0;
   let k4 = 0;
-  const t = (j: number): number => bytes[blocks + j]!;
   if (tail >= 13) {
-    for (let j = Math.min(tail, 16) - 1; j >= 12; j--) k4 ^= t(j) << ((j - 12) * 8);
+    for (let j = Math.min(tail, 16) - 1; j >= 12; j--) k4 ^= bytes[blocks + j]! << ((j - 12) * 8);
     k4 = Math.imul(rotl(Math.imul(k4, c4), 18), c1);
     h4 ^= k4;
   }
   if (tail >= 9) {
-    for (let j = Math.min(tail, 12) - 1; j >= 8; j--) k3 ^= t(j) << ((j - 8) * 8);
+    for (let j = Math.min(tail, 12) - 1; j >= 8; j--) k3 ^= bytes[blocks + j]! << ((j - 8) * 8);
     k3 = Math.imul(rotl(Math.imul(k3, c3), 17), c4);
     h3 ^= k3;
   }
   if (tail >= 5) {
-    for (let j = Math.min(tail, 8) - 1; j >= 4; j--) k2 ^= t(j) << ((j - 4) * 8);
+    for (let j = Math.min(tail, 8) - 1; j >= 4; j--) k2 ^= bytes[blocks + j]! << ((j - 4) * 8);
     k2 = Math.imul(rotl(Math.imul(k2, c2), 16), c3);
     h2 ^= k2;
   }
   if (tail >= 1) {
-    for (let j = Math.min(tail, 4) - 1; j >= 0; j--) k1 ^= t(j) << (j * 8);
+    for (let j = Math.min(tail, 4) - 1; j >= 0; j--) k1 ^= bytes[blocks + j]! << (j * 8);
     k1 = Math.imul(rotl(Math.imul(k1, c1), 15), c2);
     h1 ^= k1;
   }
@@ -191,7 +217,50 @@ export function murmur128(input: string | Uint8Array, seed = 0): [number, number
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }
 
-const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
+/** Two hex digits per byte value, built on first use. */
+let hexPairs: string[] | undefined;
+
+function hex8(n: number): string {
+  if (hexPairs === undefined)
+    hexPairs = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+  const h = hexPairs;
+  return h[n >>> 24]! + h[(n >>> 16) & 255]! + h[(n >>> 8) & 255]! + h[n & 255]!;
+}
+
+/**
+ * Writes `JSON.stringify(parts)` as UTF-8 into the scratch buffer without building the string;
+ * returns the length, or -1 when a part needs JSON escaping (a quote, a backslash, a control
+ * character or a lone surrogate) or is not a finite number or a string, so the caller falls
+ * back to `JSON.stringify`.
+ */
+function writeJsonParts(parts: readonly (string | number)[]): number {
+  let size = 2;
+  for (const p of parts) size += typeof p === 'string' ? p.length * 3 + 3 : 32;
+  const out = buffer(size);
+  let n = 0;
+  out[n++] = 0x5b; // [
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) out[n++] = 0x2c; // ,
+    const p = parts[i];
+    if (typeof p === 'string') {
+      out[n++] = 0x22; // "
+      for (let j = 0; j < p.length; j++) {
+        const c = p.charCodeAt(j);
+        if (c < 0x20 || c === 0x22 || c === 0x5c) return -1;
+        if (c < 0x80) out[n++] = c;
+        else {
+          if (c >= 0xd800 && c <= 0xdfff) return -1; // JSON.stringify escapes lone surrogates
+          n = writeUtf8(p.charAt(j), out, n);
+        }
+      }
+      out[n++] = 0x22;
+    } else if (typeof p === 'number' && Number.isFinite(p)) {
+      n = writeUtf8(String(p), out, n); // JSON writes finite numbers as String() does
+    } else return -1;
+  }
+  out[n++] = 0x5d; // ]
+  return n;
+}
 
 /**
  * A deterministic idempotency key for a planned action: 128 bits of MurmurHash3 over a canonical
@@ -208,7 +277,9 @@ const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
  * @category core
  */
 export function idempotencyKey(parts: readonly (string | number)[]): string {
-  const [a, b, c, d] = murmur128(JSON.stringify(parts));
+  const len = writeJsonParts(parts);
+  const [a, b, c, d] =
+    len >= 0 ? murmur128Bytes(scratch!, len, 0) : murmur128(JSON.stringify(parts));
   return `rk1_${hex8(a)}${hex8(b)}${hex8(c)}${hex8(d)}`;
 }
 

@@ -72,6 +72,15 @@ describe('tree-shaking', () => {
     expect(out).not.toMatch(/ZodError|\$ZodType/);
   });
 
+  it('classifying declines or measuring dunning does not pull in zod or the planner', async () => {
+    const out = await bundle(
+      `import { classifyDecline, dunningMetrics } from 'retention-kit/dunning'; console.log(classifyDecline('51'), dunningMetrics([]));`,
+    );
+    expect(out).not.toMatch(/ZodError|\$ZodType|zod/);
+    expect(out).not.toContain('dunning-retry-charge');
+    expect(out.length).toBeLessThan(12_000);
+  });
+
   it('a record schema brings zod only when it is used', async () => {
     const out = await bundle(
       `import { customerSchema } from 'retention-kit'; console.log(customerSchema().parse({ id: 'c', signedUpAt: 0 }));`,
