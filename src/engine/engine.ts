@@ -20,9 +20,22 @@ import {
   type Customer,
   customerSchema,
   type NormalizedActivityEvent,
+  type PaymentAttempt,
   parseRecords,
+  paymentAttemptSchema,
+  type Subscription,
+  subscriptionSchema,
 } from '../core/records';
 import type { JsonValue } from '../core/validate';
+import type { DunningPolicy } from '../dunning/index';
+import type { StageMachine } from '../lifecycle/index';
+import {
+  type DunningPlannerOptions,
+  dunningPlanner,
+  PAYMENT_EVENTS,
+  SUBSCRIPTION_EVENT,
+} from './planners/dunning';
+import { type LifecyclePlannerOptions, lifecyclePlanner } from './planners/lifecycle';
 import { emptyProfile, foldProfile, PROFILE_EVENT } from './profile';
 import type {
   DeliverReport,
@@ -61,7 +74,15 @@ export interface RetentionEngineOptions {
   readonly store: RetentionStore;
   /** Sends actions. */
   readonly delivery: Delivery;
-  /** The planning steps, run in order for each due customer. @defaultValue `[]` */
+  /** The customers' stage machine (lifecycle), e.g. `onboardingMachine()`. */
+  readonly machine?: StageMachine;
+  /** How your events map to the machine's, and which signals it hears. See {@link LifecyclePlannerOptions}. */
+  readonly lifecycle?: LifecyclePlannerOptions;
+  /** The dunning policy, from `defineDunningPolicy`. */
+  readonly dunningPolicy?: DunningPolicy;
+  /** See {@link DunningPlannerOptions}. */
+  readonly dunning?: DunningPlannerOptions;
+  /** Further planning steps of your own, run after the built-in ones. @defaultValue `[]` */
   readonly planners?: readonly EnginePlanner[];
   /** The time source when a call gives no `now`. @defaultValue `systemClock` */
   readonly clock?: Clock;
@@ -114,6 +135,19 @@ export interface RetentionEngine extends EventEmitter<EngineEvents> {
    */
   ingestCustomers(
     customers: Iterable<Customer>,
+    options?: { readonly now?: InstantInput },
+  ): Promise<{ readonly inserted: number; readonly duplicates: number }>;
+  /**
+   * Records subscriptions (next charge, amount, card) for dunning as `subscription_updated`
+   * events; an unchanged subscription is a no-op.
+   */
+  ingestSubscriptions(
+    subscriptions: Iterable<Subscription>,
+    options?: { readonly now?: InstantInput },
+  ): Promise<{ readonly inserted: number; readonly duplicates: number }>;
+  /** Records payment attempts as `payment_failed` / `payment_succeeded` events (idempotent by payment id). */
+  ingestPayments(
+    payments: Iterable<PaymentAttempt>,
     options?: { readonly now?: InstantInput },
   ): Promise<{ readonly inserted: number; readonly duplicates: number }>;
   /** Evaluates due customers, then delivers due actions. Reports failures instead of throwing. */
@@ -213,7 +247,17 @@ let engines = 0;
 export function createRetentionEngine(options: RetentionEngineOptions): RetentionEngine {
   const fn = 'createRetentionEngine';
   const { store, delivery } = options;
-  const planners = options.planners ?? [];
+  // Built-in planners first, in an order where each hears the one before: a stage change is a
+  // signal that triggers can react to in the same evaluation.
+  const planners: EnginePlanner[] = [
+    ...(options.machine === undefined
+      ? []
+      : [lifecyclePlanner(options.machine, options.lifecycle ?? {}) as unknown as EnginePlanner]),
+    ...(options.dunningPolicy === undefined
+      ? []
+      : [dunningPlanner(options.dunningPolicy, options.dunning ?? {}) as unknown as EnginePlanner]),
+    ...(options.planners ?? []),
+  ];
   const names = new Set<string>();
   planners.forEach((p, i) => {
     if (typeof p.name !== 'string' || p.name === '' || names.has(p.name)) {
@@ -604,6 +648,45 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
         };
       });
       return ingestValidated(events, now);
+    },
+    async ingestSubscriptions(
+      subscriptions: Iterable<Subscription>,
+      opts: { readonly now?: InstantInput } = {},
+    ) {
+      const now = nowOf(opts.now);
+      const parsed = parseRecords(subscriptionSchema(), subscriptions, 'subscriptions');
+      const events = parsed.map((sub) => {
+        const subscription = JSON.parse(JSON.stringify(sub)) as JsonValue;
+        return {
+          id: `rk-subscription:${idempotencyKey([sub.id, JSON.stringify(subscription)])}`,
+          customerId: sub.customerId,
+          type: SUBSCRIPTION_EVENT,
+          at: now,
+          properties: { subscription },
+        };
+      });
+      return ingestValidated(events, now);
+    },
+    async ingestPayments(
+      payments: Iterable<PaymentAttempt>,
+      opts: { readonly now?: InstantInput } = {},
+    ) {
+      const parsed = parseRecords(paymentAttemptSchema(), payments, 'payments');
+      const events = parsed.map((p) => ({
+        id: `rk-payment:${p.id}`,
+        customerId: p.customerId,
+        type: p.outcome === 'failed' ? PAYMENT_EVENTS.failed : PAYMENT_EVENTS.succeeded,
+        at: p.at,
+        properties: {
+          paymentId: p.id,
+          amount: p.amount,
+          currency: p.currency,
+          ...(p.subscriptionId === undefined ? {} : { subscriptionId: p.subscriptionId }),
+          ...(p.declineCode === undefined ? {} : { declineCode: p.declineCode }),
+          ...(p.attempt === undefined ? {} : { attempt: p.attempt }),
+        },
+      }));
+      return ingestValidated(events, nowOf(opts.now));
     },
     evaluate,
     deliver,

@@ -12,6 +12,14 @@ export {
   type RetryOptions,
   type TickOptions,
 } from './engine';
+export {
+  type DunningPlannerOptions,
+  type DunningPlannerState,
+  dunningPlanner,
+  PAYMENT_EVENTS,
+  SUBSCRIPTION_EVENT,
+} from './planners/dunning';
+export { type LifecyclePlannerOptions, lifecyclePlanner, stageSignal } from './planners/lifecycle';
 export { foldProfile, PROFILE_EVENT } from './profile';
 export type {
   CustomerProfile,

@@ -56,8 +56,8 @@ export interface PlannerInput {
  *
  * @category engine
  */
-export interface PlannerResult<S extends JsonValue = JsonValue> {
-  /** The planner's new state for the customer (plain JSON, stored by the engine). */
+export interface PlannerResult<S = JsonValue> {
+  /** The planner's new state for the customer: plain JSON (objects, arrays, strings, finite numbers, booleans, null), stored by the engine. */
   readonly state: S;
   /** Actions to deliver, with deterministic idempotency keys. */
   readonly actions: readonly PlannedAction[];
@@ -75,7 +75,7 @@ export interface PlannerResult<S extends JsonValue = JsonValue> {
  *
  * @category engine
  */
-export interface EnginePlanner<S extends JsonValue = JsonValue> {
+export interface EnginePlanner<S = JsonValue> {
   /** Unique name; the key of the planner's state in the customer's stored state. */
   readonly name: string;
   /** Plans for one customer. Must be deterministic: the same inputs give the same result. */

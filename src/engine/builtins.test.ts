@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { createManualClock } from '../adapters/clock';
+import { createRecordingDelivery } from '../adapters/delivery';
+import { createMemoryStore } from '../adapters/memoryStore';
+import { defineDunningPolicy } from '../dunning/index';
+import { onboardingMachine } from '../lifecycle/index';
+import { createRetentionEngine, type RetentionEngineOptions } from './engine';
+import { lifecyclePlanner } from './planners/lifecycle';
+import type { EnginePlanner } from './types';
+
+const H = 3_600_000;
+const D = 24 * H;
+const T0 = Date.UTC(2026, 2, 2, 9); // a Monday
+
+function setup(extra: Partial<RetentionEngineOptions>) {
+  const store = createMemoryStore();
+  const delivery = createRecordingDelivery();
+  const clock = createManualClock(T0);
+  const engine = createRetentionEngine({ store, delivery, clock, workerId: 'w1', ...extra });
+  const stages: string[] = [];
+  const signals: string[] = [];
+  engine.on('stage:changed', (c) => stages.push(`${c.customerId}:${c.from ?? '-'}>${c.to}`));
+  engine.on('signal', ({ signal }) => signals.push(signal.type));
+  return { store, delivery, clock, engine, stages, signals };
+}
+
+const policy = () =>
+  defineDunningPolicy({
+    id: 'standard',
+    version: 1,
+    billing: { interval: 'month' },
+    updatePaymentUrl: 'https://example.com/billing',
+    retries: { schedule: ['1d', '3d', '5d', '7d'], window: '14d' },
+    finalAction: { type: 'cancel' },
+  });
+
+describe('built-in lifecycle planner', () => {
+  it('moves customers through the machine on mapped events and on time', async () => {
+    const { engine, clock, stages } = setup({
+      machine: onboardingMachine(),
+      lifecycle: { events: { report_created: 'first_value', subscription_canceled: 'cancelled' } },
+    });
+    await engine.ingestCustomers([
+      { id: 'a', signedUpAt: T0 },
+      { id: 'b', signedUpAt: T0 },
+    ]);
+    await engine.tick();
+    expect(stages.sort()).toEqual(['a:->orientation', 'b:->orientation']);
+    stages.length = 0;
+
+    await engine.ingest([
+      { id: 'e1', customerId: 'a', type: 'report_created', at: T0 + 2 * D },
+      { id: 'e2', customerId: 'b', type: 'subscription_canceled', at: T0 + 3 * D },
+    ]);
+    clock.set(T0 + 3 * D + H);
+    await engine.tick();
+    expect(stages).toEqual(['b:orientation>churned']);
+    stages.length = 0;
+
+    // a reached first value on day 2, so a week after signup the engine wakes it into immersion
+    clock.set(T0 + 7 * D + H);
+    const report = await engine.tick();
+    expect(report.evaluate.evaluated).toBe(1);
+    expect(stages).toEqual(['a:orientation>immersion']);
+  });
+
+  it('hears risk signals from planners that run before it', async () => {
+    const risk: EnginePlanner<null> = {
+      name: 'risk',
+      plan: (_s, { events, now }) => ({
+        state: null,
+        actions: [],
+        cancel: [],
+        wakeAt: null,
+        signals: events.some((e) => e.type === 'support_complaint')
+          ? [{ type: 'risk_detected', at: now, data: { signal: 'complaint' } }]
+          : [],
+      }),
+    };
+    // the built-in planners run before custom ones; to have a planner of your own feed the
+    // machine, order them yourself with lifecyclePlanner
+    const { engine, clock, stages } = setup({
+      planners: [risk, lifecyclePlanner(onboardingMachine()) as unknown as EnginePlanner],
+    });
+    await engine.ingestCustomers([{ id: 'a', signedUpAt: T0 }]);
+    await engine.ingest([{ id: 'e1', customerId: 'a', type: 'support_complaint', at: T0 + H }]);
+    clock.set(T0 + 2 * H);
+    await engine.tick();
+    expect(stages).toEqual(['a:->orientation', 'a:orientation>at_risk']);
+  });
+});
+
+describe('built-in dunning planner', () => {
+  it('reminds before a charge, retries after a failure, and closes on recovery', async () => {
+    const { engine, clock, delivery, signals } = setup({ dunningPolicy: policy() });
+    await engine.ingestCustomers([{ id: 'c1', signedUpAt: T0 - 40 * D }]);
+    const sub = {
+      id: 's1',
+      customerId: 'c1',
+      plan: 'team',
+      status: 'active' as const,
+      billingInterval: 'month' as const,
+      amount: 9900,
+      currency: 'USD',
+      startedAt: T0 - 40 * D,
+      currentPeriodEnd: T0 + 10 * D,
+    };
+    expect(await engine.ingestSubscriptions([sub])).toEqual({ inserted: 1, duplicates: 0 });
+    // the same snapshot again is a duplicate, not a second event
+    expect(await engine.ingestSubscriptions([sub])).toEqual({ inserted: 0, duplicates: 1 });
+    await engine.tick();
+    expect(delivery.sent).toEqual([]);
+
+    // walk the clock day by day: the engine wakes the customer for each reminder it planned
+    for (let day = 1; day <= 9; day++) {
+      clock.set(T0 + day * D + 3 * H);
+      await engine.tick();
+    }
+    expect(delivery.sent.map((s) => s.action.source.step)).toEqual([
+      'pre-charge-7d',
+      'pre-charge-3d',
+    ]);
+
+    await engine.ingestPayments([
+      {
+        id: 'p1',
+        customerId: 'c1',
+        subscriptionId: 's1',
+        amount: 9900,
+        currency: 'USD',
+        outcome: 'failed',
+        at: T0 + 10 * D,
+        declineCode: 'insufficient_funds',
+      },
+    ]);
+    for (let day = 10; day <= 12; day++) {
+      clock.set(T0 + day * D + 3 * H);
+      await engine.tick();
+    }
+    const steps = delivery.sent.map((s) => s.action.source.step);
+    expect(steps.length).toBeGreaterThan(2);
+    expect(steps.slice(2).every((s) => !s.startsWith('pre-charge'))).toBe(true);
+
+    await engine.ingestPayments([
+      {
+        id: 'p2',
+        customerId: 'c1',
+        subscriptionId: 's1',
+        amount: 9900,
+        currency: 'USD',
+        outcome: 'succeeded',
+        at: T0 + 12 * D + 4 * H,
+      },
+    ]);
+    const sentBefore = delivery.sent.length;
+    clock.set(T0 + 12 * D + 5 * H);
+    await engine.tick();
+    expect(signals).toContain('dunning_closed');
+    // nothing more for the recovered campaign in the following days
+    for (let day = 13; day <= 20; day++) {
+      clock.set(T0 + day * D + 3 * H);
+      await engine.tick();
+    }
+    expect(
+      delivery.sent
+        .slice(sentBefore)
+        .filter((s) => s.action.source.occurrence === `s1:${T0 + 10 * D}`),
+    ).toEqual([]);
+  });
+
+  it('rejects invalid subscriptions and payments before storing any, naming the path', async () => {
+    const { engine, store } = setup({ dunningPolicy: policy() });
+    await expect(
+      engine.ingestPayments([
+        {
+          id: 'p1',
+          customerId: 'c1',
+          amount: 1,
+          currency: 'USD',
+          outcome: 'failed',
+          at: T0,
+        },
+        // @ts-expect-error an unknown outcome
+        { id: 'p2', customerId: 'c1', amount: 1, currency: 'USD', outcome: 'maybe', at: T0 },
+      ]),
+    ).rejects.toThrow(/payments\[1\]\.outcome/);
+    await expect(
+      engine.ingestSubscriptions([
+        // @ts-expect-error a subscription without its customer
+        { id: 's1', plan: 'x', status: 'active', amount: 1, currency: 'USD', startedAt: T0 },
+      ]),
+    ).rejects.toThrow(/subscriptions\[0\]\.customerId/);
+    expect(await store.listActions({ customerId: 'c1' })).toEqual([]);
+  });
+});

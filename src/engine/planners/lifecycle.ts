@@ -1,0 +1,155 @@
+import type { StoredEvent } from '../../adapters/types';
+import type { JsonValue } from '../../core/validate';
+import {
+  type StageChange,
+  type StageMachine,
+  type StageState,
+  startStageMachine,
+  transition,
+} from '../../lifecycle/index';
+import type { EnginePlanner, EngineSignal } from '../types';
+
+/**
+ * Options of {@link lifecyclePlanner}.
+ *
+ * @category engine
+ */
+export interface LifecyclePlannerOptions {
+  /**
+   * Your event types mapped to the machine's (`{ subscription_paused: 'paused' }`); events of
+   * other types reach the machine under their own names, and the machine ignores those it does
+   * not use. @defaultValue `{}`
+   */
+  readonly events?: Readonly<Record<string, string>>;
+  /** Signal types from earlier planners the machine receives as events. @defaultValue `['risk_detected', 'health_changed']` */
+  readonly signals?: readonly string[];
+}
+
+/**
+ * The signal a stage change becomes: `stage_entered`, with the stage, the stage left, the machine
+ * and the change's sequence number (with the machine and the customer, a unique occurrence id).
+ *
+ * @param change - A stage change from `transition` or `startStageMachine`.
+ * @returns The signal.
+ *
+ * @example
+ * stageSignal({ type: 'stage:changed', machine: 'onboarding', version: 1, seq: 2, from: 'orientation', to: 'immersion', at: 0, resumed: false, cause: { kind: 'time', due: 0, transition: 0 } }).data
+ * //=> { stage: 'immersion', from: 'orientation', machine: 'onboarding', seq: 2, resumed: false }
+ *
+ * @category engine
+ */
+export function stageSignal(change: StageChange): EngineSignal {
+  return {
+    type: 'stage_entered',
+    at: change.at,
+    data: {
+      stage: change.to,
+      from: change.from,
+      machine: change.machine,
+      seq: change.seq,
+      resumed: change.resumed,
+    },
+  };
+}
+
+/**
+ * Runs a stage machine for each customer: starts it at the customer's signup (from the profile),
+ * feeds it the customer's events (mapped to the machine's names) and the risk signals of earlier
+ * planners, in time order, then lets time pass to `now`. Every stage entered becomes a
+ * `stage_entered` signal, which later planners (triggers) see and the engine emits as
+ * `stage:changed`. Wakes the customer when the next time-based transition falls due.
+ *
+ * @param machine - A machine from `defineStageMachine` or `onboardingMachine()`.
+ * @param options - See {@link LifecyclePlannerOptions}.
+ * @returns The planner, named `'lifecycle'`.
+ *
+ * @example
+ * const planner = lifecyclePlanner(onboardingMachine());
+ * const r = planner.plan(undefined, {
+ *   customerId: 'c1', now: Date.UTC(2026, 0, 9), signals: [], events: [],
+ *   profile: { customerId: 'c1', signedUpAt: Date.UTC(2026, 0, 1), timeZone: 'UTC', attributes: {} },
+ * });
+ * [r.state?.stage, r.signals?.map((s) => s.data.stage)]
+ * //=> ['orientation', ['orientation']]
+ *
+ * @category engine
+ */
+export function lifecyclePlanner<S extends string, F>(
+  machine: StageMachine<S, F>,
+  options: LifecyclePlannerOptions = {},
+): EnginePlanner<StageState | null> {
+  const mapping = options.events ?? {};
+  const signalTypes = new Set(options.signals ?? ['risk_detected', 'health_changed']);
+  return {
+    name: 'lifecycle',
+    plan(prior, { events, profile, signals, now }) {
+      const changes: StageChange[] = [];
+      let state: StageState;
+      if (prior === undefined || prior === null) {
+        // the machine starts at signup; until the profile says when that was, there is nothing to run
+        if (profile.signedUpAt === null)
+          return { state: null, actions: [], cancel: [], wakeAt: null };
+        const started = startStageMachine(machine, {
+          signedUpAt: profile.signedUpAt,
+          timeZone: profile.timeZone,
+        });
+        state = started.state;
+        changes.push(...started.emitted);
+      } else {
+        state = prior;
+      }
+      const inputs: {
+        at: number;
+        order: number;
+        input: { type: string; at: number; id: string; properties: Record<string, JsonValue> };
+      }[] = [];
+      events.forEach((e: StoredEvent, order) => {
+        inputs.push({
+          at: e.at,
+          order,
+          input: {
+            type: mapping[e.type] ?? e.type,
+            at: e.at,
+            id: e.id,
+            properties: { ...e.properties },
+          },
+        });
+      });
+      signals.forEach((s, i) => {
+        if (signalTypes.has(s.type)) {
+          inputs.push({
+            at: s.at,
+            order: events.length + i,
+            input: {
+              type: s.type,
+              at: s.at,
+              id: `signal:${s.type}:${s.at}:${i}`,
+              properties: { ...s.data },
+            },
+          });
+        }
+      });
+      inputs.sort((a, b) => a.at - b.at || a.order - b.order);
+      for (const { input } of inputs) {
+        const r: { state: StageState; emitted: readonly StageChange[] } = transition(
+          machine,
+          state,
+          input,
+          now,
+        );
+        state = r.state;
+        changes.push(...r.emitted);
+      }
+      const ticked = transition(machine, state, 'tick', now);
+      state = ticked.state;
+      changes.push(...ticked.emitted);
+      return {
+        state,
+        actions: [],
+        cancel: [],
+        wakeAt: state.wakeAt,
+        signals: changes.map(stageSignal),
+      };
+    },
+  };
+}
