@@ -9,7 +9,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'test/docs/**/*.test.ts'],
+          include: [
+            'src/**/*.test.ts',
+            'test/docs/**/*.test.ts',
+            'test/demo/**/*.test.ts',
+            'examples/**/*.test.ts',
+          ],
           typecheck: {
             enabled: true,
             include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'],
