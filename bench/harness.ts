@@ -11,6 +11,8 @@ export interface BenchCase {
   readonly fn: () => unknown;
   /** Work items per call (records, customers, evaluations), to report items per second. */
   readonly items?: number;
+  /** Untimed preparation before each call (e.g. the day's events before a tick). */
+  readonly beforeEach?: () => unknown;
 }
 
 /** A target the issue sets, checked on every run. */

@@ -40,7 +40,20 @@ async function runGroup(group: BenchGroup): Promise<GroupResult> {
     warmupIterations: warmup,
     warmupTime: warmup > 0 ? 100 : 0,
   });
-  for (const c of group.cases) bench.add(c.name, c.fn);
+  for (const c of group.cases) {
+    const prepare = c.beforeEach;
+    bench.add(
+      c.name,
+      c.fn,
+      prepare === undefined
+        ? {}
+        : {
+            beforeEach: async () => {
+              await prepare();
+            },
+          },
+    );
+  }
   await bench.run();
   const baselineName = group.baseline ?? group.cases[0]!.name;
   const raw = bench.tasks.map((t, i) => {

@@ -56,8 +56,8 @@ export interface ActionSpec {
  * @category core
  */
 export interface ActionSource {
-  /** The planning module. */
-  readonly module: 'triggers' | 'lifecycle' | 'scoring' | 'dunning' | 'winback';
+  /** The planning module; `'custom'` for planners of your own. */
+  readonly module: 'triggers' | 'lifecycle' | 'scoring' | 'dunning' | 'winback' | 'custom';
   /** The id of the rule, machine or policy. */
   readonly definitionId: string;
   /** The version of that definition when the action was planned. */

@@ -139,7 +139,7 @@ describe('built-in dunning planner', () => {
     }
     const steps = delivery.sent.map((s) => s.action.source.step);
     expect(steps.length).toBeGreaterThan(2);
-    expect(steps.slice(2).every((s) => !s.startsWith('pre-charge'))).toBe(true);
+    expect(steps.slice(2).every((s) => s?.startsWith('pre-charge') === false)).toBe(true);
 
     await engine.ingestPayments([
       {
@@ -180,14 +180,14 @@ describe('built-in dunning planner', () => {
           outcome: 'failed',
           at: T0,
         },
-        // @ts-expect-error an unknown outcome
-        { id: 'p2', customerId: 'c1', amount: 1, currency: 'USD', outcome: 'maybe', at: T0 },
+        // an unknown outcome
+        { id: 'p2', customerId: 'c1', amount: 1, currency: 'USD', outcome: 'maybe', at: T0 } as never,
       ]),
     ).rejects.toThrow(/payments\[1\]\.outcome/);
     await expect(
       engine.ingestSubscriptions([
-        // @ts-expect-error a subscription without its customer
-        { id: 's1', plan: 'x', status: 'active', amount: 1, currency: 'USD', startedAt: T0 },
+        // a subscription without its customer
+        { id: 's1', plan: 'x', status: 'active', amount: 1, currency: 'USD', startedAt: T0 } as never,
       ]),
     ).rejects.toThrow(/subscriptions\[0\]\.customerId/);
     expect(await store.listActions({ customerId: 'c1' })).toEqual([]);
