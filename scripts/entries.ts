@@ -16,5 +16,6 @@ export interface Entry {
 
 export const entries: readonly Entry[] = [
   { subpath: '.', source: 'src/index.ts', out: 'index', node: false },
+  { subpath: './triggers', source: 'src/triggers/index.ts', out: 'triggers/index', node: false },
   { subpath: './testing', source: 'src/testing/index.ts', out: 'testing/index', node: true },
 ];
