@@ -501,11 +501,11 @@ export function reservedPathIssue(
     if (segments.length === 4 && field === 'within') {
       try {
         const d = parseDuration(segments[3]!);
-        if (d.kind === 'fixed' && d.ms > 0) return null;
+        if (d.kind === 'fixed' && d.ms > 0 && d.ms <= MAX_RULE_DURATION_MS) return null;
       } catch {
         // reported below
       }
-      return `a window must be a fixed duration longer than zero, as in $events.login.within.7d`;
+      return 'a window must be a fixed duration from 1ms to 100 years, as in $events.login.within.7d';
     }
     return 'use $events.<type>.count, .first, .last or .within.<duration>';
   }
@@ -568,10 +568,58 @@ function fromInputError(error: unknown, base: IssuePath, issues: RetentionIssue[
   } else throw error;
 }
 
+/** The longest duration a rule may use anywhere: 100 years (so instants stay in range). */
+const MAX_RULE_DURATION_MS = 100 * 366 * 86_400_000;
+
+function tooLong(input: DurationInput): boolean {
+  const d = parseDuration(input);
+  if (d.kind === 'fixed') return d.ms > MAX_RULE_DURATION_MS;
+  const approx =
+    ((d.years * 366 + d.months * 31 + d.weeks * 7 + d.days) * 24 + d.hours) * 3_600_000 +
+    d.minutes * 60_000 +
+    d.seconds * 1000;
+  return approx > MAX_RULE_DURATION_MS;
+}
+
+/** Every duration of a (structurally valid) rule, with its path. */
+function durationsOf(rule: TriggerRule): [DurationInput, IssuePath][] {
+  const out: [DurationInput, IssuePath][] = [];
+  const t = rule.trigger;
+  if (t.kind === 'eventWithout') out.push([t.within, ['trigger', 'within']]);
+  if (t.kind === 'inactivity') out.push([t.for, ['trigger', 'for']]);
+  if (t.kind === 'date') {
+    t.offsets.forEach((o, i) => {
+      out.push(
+        'before' in o
+          ? [o.before, ['trigger', 'offsets', i, 'before']]
+          : [o.after, ['trigger', 'offsets', i, 'after']],
+      );
+    });
+  }
+  const d = rule.delivery;
+  if (d?.delay !== undefined) out.push([d.delay, ['delivery', 'delay']]);
+  if (d?.expireAfter !== undefined) out.push([d.expireAfter, ['delivery', 'expireAfter']]);
+  d?.caps?.forEach((cap, i) => {
+    if (typeof cap.per === 'number' || typeof cap.per === 'string') {
+      try {
+        parseDuration(cap.per);
+        out.push([cap.per, ['delivery', 'caps', i, 'per']]);
+      } catch {
+        // reported by parseFrequencyCaps
+      }
+    }
+  });
+  if (typeof rule.reentry === 'object') out.push([rule.reentry.oncePer, ['reentry', 'oncePer']]);
+  return out;
+}
+
 /** Checks what the schema cannot: reserved paths, templates, windows, caps, thresholds. */
 function semanticIssues(rule: TriggerRule): RetentionIssue[] {
   const issues: RetentionIssue[] = [];
   const t = rule.trigger;
+  for (const [input, path] of durationsOf(rule)) {
+    if (tooLong(input)) issues.push({ code: 'out_of_range', path, expected: 'at most 100 years' });
+  }
   if (t.kind === 'event' || t.kind === 'eventWithout') {
     checkConditionPaths(t.where, ['trigger', 'where'], 'none', issues);
     if (t.dedupeBy !== undefined && t.dedupeBy.startsWith('$')) {
