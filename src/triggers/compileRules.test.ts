@@ -4,7 +4,7 @@ import { at, DAY, ev, follow, HOUR, MINUTE, run, summary } from '../../test/help
 import { actionKey } from '../core/action';
 import { RetentionDefinitionError, RetentionInputError } from '../core/errors';
 import { nextInSendWindow } from '../core/schedule';
-import { compileRules } from './compileRules';
+import { compileRules, type TriggerState } from './compileRules';
 import type { TriggerRule } from './defineRule';
 
 const email = (template: string, extra: Partial<TriggerRule['actions'][number]> = {}) => ({
@@ -728,7 +728,7 @@ describe('the evaluator', () => {
         rules.evaluate(
           {
             customerId: 'c1',
-            state: { version: 2 } as unknown as Parameters<typeof rules.evaluate>[0]['state'],
+            state: { version: 2 } as unknown as TriggerState,
           },
           t,
         ),

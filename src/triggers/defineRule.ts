@@ -622,7 +622,7 @@ function semanticIssues(rule: TriggerRule): RetentionIssue[] {
   }
   if (t.kind === 'event' || t.kind === 'eventWithout') {
     checkConditionPaths(t.where, ['trigger', 'where'], 'none', issues);
-    if (t.dedupeBy !== undefined && t.dedupeBy.startsWith('$')) {
+    if (t.dedupeBy?.startsWith('$')) {
       issues.push({
         code: 'invalid_value',
         path: ['trigger', 'dedupeBy'],

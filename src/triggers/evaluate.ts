@@ -433,10 +433,8 @@ export function evaluateRules(
           });
 
     let exitNow: 'exit' | 'goal' | null = null;
-    if (r.exitCondition !== undefined && r.exitCondition.compiled.evaluate(scope, now))
-      exitNow = 'exit';
-    else if (r.goalCondition !== undefined && r.goalCondition.compiled.evaluate(scope, now))
-      exitNow = 'goal';
+    if (r.exitCondition?.compiled.evaluate(scope, now)) exitNow = 'exit';
+    else if (r.goalCondition?.compiled.evaluate(scope, now)) exitNow = 'goal';
     if (ex !== undefined) {
       if (r.exitCondition !== undefined) ex.exit = r.exitCondition.compiled.explain(scope, now);
       if (r.goalCondition !== undefined) ex.goal = r.goalCondition.compiled.explain(scope, now);
