@@ -60,6 +60,8 @@ export interface OccurrenceExplanation {
   readonly step?: string;
   /** When the occurrence fired (or would have). */
   readonly at: Instant;
+  /** When it started: the triggering event for event kinds, otherwise `at`. Exits and goals after it end it. */
+  readonly since: Instant;
   readonly outcome: OccurrenceOutcome;
   /** For `exited`: whether an exit or a goal ended it. */
   readonly reason?: 'exit' | 'goal';

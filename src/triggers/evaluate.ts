@@ -468,11 +468,11 @@ export function evaluateRules(
           if (e.type !== t.event) continue;
           const id = eventOccurrenceId(t.dedupe, t.dedupePath, e);
           if (t.where !== undefined && !t.where.evaluate(e.properties, now)) {
-            ex?.occurrences.push({ occurrence: id, at: e.at, outcome: 'filtered' });
+            ex?.occurrences.push({ occurrence: id, at: e.at, since: e.at, outcome: 'filtered' });
             continue;
           }
           if ((d ?? rs).seen.includes(id)) {
-            ex?.occurrences.push({ occurrence: id, at: e.at, outcome: 'duplicate' });
+            ex?.occurrences.push({ occurrence: id, at: e.at, since: e.at, outcome: 'duplicate' });
             continue;
           }
           const dd = draft();
@@ -499,7 +499,12 @@ export function evaluateRules(
               happenedBetween(history, t.without, w.since, w.fireAt)
             ) {
               drop = true;
-              ex?.occurrences.push({ occurrence: w.occurrence, at: w.fireAt, outcome: 'followed' });
+              ex?.occurrences.push({
+                occurrence: w.occurrence,
+                at: w.fireAt,
+                since: w.since,
+                outcome: 'followed',
+              });
             } else if (w.fireAt <= now) {
               drop = true;
               ready.push({
@@ -622,6 +627,7 @@ export function evaluateRules(
               occurrence: occ.id,
               ...(occ.step === undefined ? {} : { step: occ.step }),
               at: occ.fireAt,
+              since: occ.since,
               outcome: 'planned',
             };
       if (record !== undefined) ex!.occurrences.push(record);
