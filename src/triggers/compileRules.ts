@@ -24,7 +24,7 @@ import { type ParsedSendWindow, parseSendWindow } from '../core/schedule';
 import { parseTemplate, templateFromParts } from './compileTemplate';
 import { conditionLeaves, type RuleTrigger, ruleIssues, type TriggerRule } from './defineRule';
 import type { RuleExplanation, TriggerCancellation } from './describeTriggerExplanation';
-import { evaluateRules, initialState, instantOfValue } from './evaluate';
+import { evaluateRules, initialState, instantOfValue, type ShiftMemo } from './evaluate';
 import {
   type HistoryOptions,
   resolveHistoryOptions,
@@ -246,6 +246,7 @@ export type CompiledTrigger =
       readonly kind: 'inactivity';
       readonly event: string;
       readonly for: Duration;
+      readonly memo: ShiftMemo;
       readonly since: ((scope: unknown) => unknown) | undefined;
     }
   | {
@@ -255,6 +256,7 @@ export type CompiledTrigger =
         readonly sign: 1 | -1;
         readonly duration: Duration;
         readonly label: string;
+        readonly memo: ShiftMemo;
       }[];
     }
   | { readonly kind: 'condition'; readonly condition: TimedCondition }
@@ -303,10 +305,16 @@ export interface RuleSet {
   readonly history: HistoryOptions;
   /** Whether any path reads `$events` (the scope then carries the view). */
   readonly usesView: boolean;
-  /** Event types `$events` paths read: missing ones appear with count 0. */
-  readonly viewTypes: readonly string[];
-  /** Windows read through `$events.<type>.within.<duration>`. */
-  readonly windows: ReadonlyMap<string, readonly { readonly label: string; readonly ms: number }[]>;
+  /**
+   * The `$events` view: each event type a path reads (missing ones appear with count 0), with the
+   * windows read through `$events.<type>.within.<duration>`.
+   */
+  readonly view: readonly {
+    readonly type: string;
+    readonly windows: readonly { readonly label: string; readonly ms: number }[] | undefined;
+  }[];
+  /** Rules with an exit or goal condition that changes with time. */
+  readonly timedEnds: readonly CompiledRule[];
   /** The longest frequency cap window, for pruning `sent`. */
   readonly maxCapMs: number;
 }
@@ -483,6 +491,7 @@ function compileRule(rule: TriggerRule, globalCaps: readonly ParsedFrequencyCap[
         kind: 'inactivity',
         event: t.event,
         for: parseDuration(t.for),
+        memo: new Map(),
         since: t.since === undefined ? undefined : makeGetter(t.since),
       };
       break;
@@ -493,7 +502,7 @@ function compileRule(rule: TriggerRule, globalCaps: readonly ParsedFrequencyCap[
         offsets: t.offsets.map((o) => {
           const sign = 'before' in o ? -1 : 1;
           const duration = parseDuration('before' in o ? o.before : o.after);
-          return { sign, duration, label: label(sign, duration) };
+          return { sign, duration, label: label(sign, duration), memo: new Map() };
         }),
       };
       break;
@@ -696,8 +705,10 @@ export function compileRules(
     rules: compiled,
     history: { recentTypes, recentLimit: historyLimit },
     usesView,
-    viewTypes: [...viewTypes].sort(),
-    windows,
+    view: [...viewTypes].sort().map((type) => ({ type, windows: windows.get(type) })),
+    timedEnds: compiled.filter(
+      (r) => r.exitCondition?.nextChange != null || r.goalCondition?.nextChange != null,
+    ),
     maxCapMs: Math.max(0, ...compiled.flatMap((r) => r.caps.map((c) => c.perMs))),
   };
   return {

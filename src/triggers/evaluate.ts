@@ -13,7 +13,7 @@ import { idempotencyKey } from '../core/hash';
 import { type InstantInput, isInstantInput, toInstant } from '../core/instant';
 import type { Attributes } from '../core/records';
 import { nextInSendWindow } from '../core/schedule';
-import { toTimeZone } from '../core/timeZone';
+import { isValidTimeZone, toTimeZone } from '../core/timeZone';
 import type {
   CompiledAction,
   CompiledRule,
@@ -58,19 +58,49 @@ export function instantOfValue(value: unknown): number | undefined {
   return t !== undefined && Math.abs(t) <= MAX_FACT_INSTANT ? t : undefined;
 }
 
+/**
+ * A shallow copy with own data properties only. `Object.assign` is several times faster than
+ * spreading, but it assigns, and assigning `__proto__` would set the copy's prototype, so an
+ * object holding that key (parsed JSON can) is spread instead.
+ *
+ * @internal
+ */
+export function copyOwn(o: object): Record<string, unknown> {
+  return hasOwn.call(o, '__proto__') ? { ...o } : (Object.assign({}, o) as Record<string, unknown>);
+}
+
 /** Adds `sign * d` in a time zone. @internal */
 export function shift(t: number, d: Duration, sign: 1 | -1, timeZone: string): number {
   return d.kind === 'fixed' ? t + sign * d.ms : shiftByDuration(t, d, sign, timeZone);
 }
 
-/** Defines an own enumerable property, whatever its name. */
-function defineOwn(target: object, key: string, value: unknown): void {
-  Object.defineProperty(target, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
+/** Remembered results of one calendar shift, per time zone and instant. @internal */
+export type ShiftMemo = Map<string, Map<number, number>>;
+
+/**
+ * {@link shift} for a duration applied to the same instants again and again (a customer's signup
+ * date at every tick): calendar results are remembered, at most 20,000 per time zone.
+ */
+function shiftMemo(
+  memo: ShiftMemo,
+  t: number,
+  d: Duration,
+  sign: 1 | -1,
+  timeZone: string,
+): number {
+  if (d.kind === 'fixed') return t + sign * d.ms;
+  let byInstant = memo.get(timeZone);
+  if (byInstant === undefined) {
+    byInstant = new Map();
+    memo.set(timeZone, byInstant);
+  }
+  let result = byInstant.get(t);
+  if (result === undefined) {
+    if (byInstant.size >= 20_000) byInstant.clear();
+    result = shiftByDuration(t, d, sign, timeZone);
+    byInstant.set(t, result);
+  }
+  return result;
 }
 
 /**
@@ -109,23 +139,29 @@ function countWithin(recent: readonly number[] | undefined, from: number, to: nu
   return n;
 }
 
-/** The `$events` view: the history, with count 0 for referenced types never seen, and windows. */
-function buildView(set: RuleSet, history: TriggerHistory, now: number): TriggerHistory {
-  let view: Record<string, unknown> | undefined;
-  for (const type of set.viewTypes) {
-    const h = historyOf(history, type);
-    const windows = set.windows.get(type);
-    if (h !== undefined && windows === undefined) continue;
-    view ??= { ...history };
-    const entry: Record<string, unknown> = h === undefined ? { count: 0 } : { ...h };
-    if (windows !== undefined) {
-      const within: Record<string, number> = {};
-      for (const w of windows) defineOwn(within, w.label, countWithin(h?.recent, now - w.ms, now));
-      entry.within = within;
+const ZERO: Readonly<{ count: number }> = Object.freeze({ count: 0 });
+
+/**
+ * The `$events` view: for each event type a rule reads, its history entry (or `{ count: 0 }` for a
+ * type never seen) with the windows the rules ask for. Keys are event types that passed rule
+ * validation, so plain assignment cannot reach a prototype.
+ */
+function buildView(set: RuleSet, history: TriggerHistory, now: number): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const spec of set.view) {
+    const h = historyOf(history, spec.type);
+    if (spec.windows === undefined) {
+      view[spec.type] = h ?? ZERO;
+      continue;
     }
-    defineOwn(view, type, entry);
+    const within: Record<string, number> = {};
+    for (const w of spec.windows) within[w.label] = countWithin(h?.recent, now - w.ms, now);
+    view[spec.type] =
+      h === undefined
+        ? { count: 0, within }
+        : { count: h.count, first: h.first, last: h.last, recent: h.recent, within };
   }
-  return (view as TriggerHistory | undefined) ?? history;
+  return view;
 }
 
 interface Occurrence {
@@ -170,6 +206,8 @@ const EMPTY_RULE_STATE: TriggerRuleState = {
   watches: [],
 };
 const NO_EVENTS: readonly NormalizedTriggerEvent[] = [];
+const NO_OCCURRENCES: readonly Occurrence[] = [];
+const NO_SENT: readonly CappedAction[] = [];
 
 /** A fresh state, seeded with past events and a starting instant. @internal */
 export function initialState(set: RuleSet, options: TriggerStateOptions): TriggerState {
@@ -194,25 +232,31 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function badState(fn: string, path: (string | number)[], expected: string, value: unknown): never {
+  return failInput(
+    { fn, path, root: 'context.state' },
+    { code: 'invalid_value', path: [], expected, received: describeType(value) },
+  );
+}
+
 /** Checks the shape of a stored state (cheaply: it comes from the caller's storage). */
 function checkState(state: unknown, fn: string): TriggerState {
-  const at = (path: (string | number)[], expected: string, value: unknown): never =>
-    failInput(
-      { fn, path, root: 'context.state' },
-      { code: 'invalid_value', path: [], expected, received: describeType(value) },
-    );
-  if (!isRecord(state)) return at([], 'a state returned by evaluate', state);
-  if (state.version !== 1)
-    return at(['version'], '1 (a state written by this library)', state.version);
+  if (!isRecord(state)) return badState(fn, [], 'a state returned by evaluate', state);
+  if (state.version !== 1) {
+    return badState(fn, ['version'], '1 (a state written by this library)', state.version);
+  }
   const evaluatedAt = state.evaluatedAt;
   if (!(evaluatedAt === null || Number.isSafeInteger(evaluatedAt))) {
-    return at(['evaluatedAt'], 'null or epoch milliseconds', evaluatedAt);
+    return badState(fn, ['evaluatedAt'], 'null or epoch milliseconds', evaluatedAt);
   }
-  if (!isRecord(state.history)) return at(['history'], 'an object', state.history);
-  if (!isRecord(state.rules)) return at(['rules'], 'an object', state.rules);
-  if (!Array.isArray(state.pending)) return at(['pending'], 'an array', state.pending);
-  if (!Array.isArray(state.sent)) return at(['sent'], 'an array', state.sent);
-  state.pending.forEach((p: unknown, i: number) => {
+  if (!isRecord(state.history)) return badState(fn, ['history'], 'an object', state.history);
+  if (!isRecord(state.rules)) return badState(fn, ['rules'], 'an object', state.rules);
+  const pending = state.pending;
+  const sent = state.sent;
+  if (!Array.isArray(pending)) return badState(fn, ['pending'], 'an array', pending);
+  if (!Array.isArray(sent)) return badState(fn, ['sent'], 'an array', sent);
+  for (let i = 0; i < pending.length; i++) {
+    const p: unknown = pending[i];
     if (
       !isRecord(p) ||
       typeof p.key !== 'string' ||
@@ -222,23 +266,25 @@ function checkState(state: unknown, fn: string): TriggerState {
       !Number.isSafeInteger(p.at) ||
       typeof p.since !== 'number'
     ) {
-      at(
+      badState(
+        fn,
         ['pending', i],
         'a pending action { key, at, channel, definitionId, occurrence, since }',
         p,
       );
     }
-  });
-  state.sent.forEach((s: unknown, i: number) => {
+  }
+  for (let i = 0; i < sent.length; i++) {
+    const x: unknown = sent[i];
     if (
-      !isRecord(s) ||
-      !Number.isSafeInteger(s.at) ||
-      typeof s.channel !== 'string' ||
-      typeof s.definitionId !== 'string'
+      !isRecord(x) ||
+      !Number.isSafeInteger(x.at) ||
+      typeof x.channel !== 'string' ||
+      typeof x.definitionId !== 'string'
     ) {
-      at(['sent', i], 'an action record { at, channel, definitionId }', s);
+      badState(fn, ['sent', i], 'an action record { at, channel, definitionId }', x);
     }
-  });
+  }
   return state as unknown as TriggerState;
 }
 
@@ -289,6 +335,34 @@ function reentryAllows(
   if (re.mode === 'every') return true;
   if (re.mode === 'once') return st.fired === 0;
   return st.lastFiredAt === null || occ.fireAt >= shift(st.lastFiredAt, re.period, 1, timeZone);
+}
+
+function withView(
+  scope: Record<string, unknown>,
+  view: Record<string, unknown>,
+): Record<string, unknown> {
+  scope.$events = view;
+  return scope;
+}
+
+/** A mutable copy of a rule state. */
+function draftOf(rs: TriggerRuleState): Draft {
+  const d: Draft = {
+    fired: rs.fired,
+    lastFiredAt: rs.lastFiredAt,
+    lastOccurrence: rs.lastOccurrence,
+    seen: rs.seen.slice(),
+    watches: rs.watches.slice(),
+  };
+  if (rs.inside !== undefined) d.inside = rs.inside;
+  if (rs.entries !== undefined) d.entries = rs.entries;
+  if (rs.reached !== undefined) d.reached = rs.reached;
+  return d;
+}
+
+function allAfter(list: readonly { readonly at: number }[], t: number): boolean {
+  for (const x of list) if (x.at <= t) return false;
+  return true;
 }
 
 function pushSeen(d: Draft, id: string): void {
@@ -349,7 +423,11 @@ export function evaluateRules(
       },
     );
   }
-  const timeZone = toTimeZone(context.timeZone, { fn, path: ['timeZone'], root: 'context' });
+  const zone = context.timeZone;
+  const timeZone =
+    typeof zone === 'string' && isValidTimeZone(zone)
+      ? zone
+      : toTimeZone(zone, { fn, path: ['timeZone'], root: 'context' });
   const facts = context.facts ?? {};
   if (!isRecord(facts)) {
     failInput(
@@ -385,8 +463,9 @@ export function evaluateRules(
       ? NO_EVENTS
       : normalizeEvents(context.events, fn, 'context.events');
   const history = events.length === 0 ? prevHistory : foldHistory(prevHistory, events, set.history);
-  const view = set.usesView ? buildView(set, history, now) : history;
-  const scope: Record<string, unknown> = set.usesView ? { ...facts, $events: view } : facts;
+  const scope: Record<string, unknown> = set.usesView
+    ? withView(copyOwn(facts), buildView(set, history, now))
+    : facts;
 
   let pendingByRule: Map<string, PendingTriggerAction[]> | undefined;
   if (prevPending.length > 0) {
@@ -397,23 +476,16 @@ export function evaluateRules(
       else list.push(p);
     }
   }
-  const cancelled = new Set<string>();
+  let cancelled: Set<string> | undefined;
   const cancellations: TriggerCancellation[] = [];
   const candidates: Candidate[] = [];
   const explanations: RuleExplanation[] | undefined = explain ? [] : undefined;
   let rulesOut: Record<string, TriggerRuleState> | undefined;
   let next = Number.POSITIVE_INFINITY;
-  const later = (t: number) => {
-    if (t > now && t < next) next = t;
-  };
 
   for (const r of set.rules) {
     const rs = ruleStateOf(prevRules, r.id, fn);
     let d: Draft | undefined;
-    const draft = (): Draft => {
-      d ??= { ...rs, seen: [...rs.seen], watches: [...rs.watches] };
-      return d;
-    };
     const ex =
       explanations === undefined
         ? undefined
@@ -453,13 +525,13 @@ export function evaluateRules(
           occurrence: p.occurrence,
           reason,
         };
-        cancelled.add(p.key);
+        (cancelled ??= new Set()).add(p.key);
         cancellations.push(c);
         ex?.cancelled.push(c);
       }
     }
 
-    const ready: Occurrence[] = [];
+    let ready: Occurrence[] | undefined;
     const t = r.trigger;
     switch (t.kind) {
       case 'event':
@@ -475,7 +547,7 @@ export function evaluateRules(
             ex?.occurrences.push({ occurrence: id, at: e.at, since: e.at, outcome: 'duplicate' });
             continue;
           }
-          const dd = draft();
+          const dd = (d ??= draftOf(rs));
           pushSeen(dd, id);
           const event = {
             id: e.id,
@@ -485,7 +557,14 @@ export function evaluateRules(
           };
           const fireAt = t.kind === 'eventWithout' ? shift(e.at, t.within, 1, timeZone) : e.at;
           if (t.kind === 'event' && fireAt <= now) {
-            ready.push({ id, step: undefined, since: e.at, fireAt, event, threshold: undefined });
+            (ready ??= []).push({
+              id,
+              step: undefined,
+              since: e.at,
+              fireAt,
+              event,
+              threshold: undefined,
+            });
           } else dd.watches.push({ occurrence: id, since: e.at, fireAt, event });
         }
         const watches = (d ?? rs).watches;
@@ -507,7 +586,7 @@ export function evaluateRules(
               });
             } else if (w.fireAt <= now) {
               drop = true;
-              ready.push({
+              (ready ??= []).push({
                 id: w.occurrence,
                 step: undefined,
                 since: w.since,
@@ -519,14 +598,16 @@ export function evaluateRules(
             if (drop) kept ??= watches.slice(0, i);
             else {
               kept?.push(w);
-              later(w.fireAt);
+              if (w.fireAt > now && w.fireAt < next) next = w.fireAt;
               ex?.waiting.push({ occurrence: w.occurrence, at: w.fireAt });
             }
           }
-          if (kept !== undefined) draft().watches = kept;
+          if (kept !== undefined) (d ??= draftOf(rs)).watches = kept;
           const current = (d ?? rs).watches;
           if (current.length > WATCH_LIMIT) {
-            draft().watches = [...current].sort((a, b) => a.fireAt - b.fireAt).slice(-WATCH_LIMIT);
+            (d ??= draftOf(rs)).watches = [...current]
+              .sort((a, b) => a.fireAt - b.fireAt)
+              .slice(-WATCH_LIMIT);
           }
         }
         break;
@@ -535,13 +616,13 @@ export function evaluateRules(
         let base = historyOf(history, t.event)?.last;
         if (base === undefined && t.since !== undefined) base = instantOfValue(t.since(scope));
         if (base !== undefined) {
-          const fireAt = shift(base, t.for, 1, timeZone);
+          const fireAt = shiftMemo(t.memo, base, t.for, 1, timeZone);
           const id = `inactive-since:${base}`;
           if (fireAt > now) {
-            later(fireAt);
+            if (fireAt > now && fireAt < next) next = fireAt;
             ex?.waiting.push({ occurrence: id, at: fireAt });
           } else if (fireAt > through) {
-            ready.push({
+            (ready ??= []).push({
               id,
               step: undefined,
               since: fireAt,
@@ -556,15 +637,14 @@ export function evaluateRules(
       case 'date': {
         const instant = instantOfValue(t.fact(scope));
         if (instant !== undefined) {
-          const id = `date:${instant}`;
           for (const o of t.offsets) {
-            const fireAt = shift(instant, o.duration, o.sign, timeZone);
+            const fireAt = shiftMemo(o.memo, instant, o.duration, o.sign, timeZone);
             if (fireAt > now) {
-              later(fireAt);
-              ex?.waiting.push({ occurrence: id, step: o.label, at: fireAt });
+              if (fireAt < next) next = fireAt;
+              ex?.waiting.push({ occurrence: `date:${instant}`, step: o.label, at: fireAt });
             } else if (fireAt > through) {
-              ready.push({
-                id,
+              (ready ??= []).push({
+                id: `date:${instant}`,
                 step: o.label,
                 since: fireAt,
                 fireAt,
@@ -580,10 +660,10 @@ export function evaluateRules(
         const holds = t.condition.compiled.evaluate(scope, now);
         const inside = rs.inside === true;
         if (holds && !inside) {
-          const dd = draft();
+          const dd = (d ??= draftOf(rs));
           dd.entries = (rs.entries ?? 0) + 1;
           dd.inside = true;
-          ready.push({
+          (ready ??= []).push({
             id: `entry:${dd.entries}`,
             step: undefined,
             since: now,
@@ -591,8 +671,11 @@ export function evaluateRules(
             event: undefined,
             threshold: undefined,
           });
-        } else if (!holds && inside) draft().inside = false;
-        if (t.condition.nextChange !== null) later(t.condition.nextChange(scope, now));
+        } else if (!holds && inside) (d ??= draftOf(rs)).inside = false;
+        if (t.condition.nextChange !== null) {
+          const change = t.condition.nextChange(scope, now);
+          if (change > now && change < next) next = change;
+        }
         if (ex !== undefined) ex.triggerCondition = t.condition.compiled.explain(scope, now);
         break;
       }
@@ -603,8 +686,8 @@ export function evaluateRules(
           let top: number | undefined;
           for (const th of t.thresholds) if (th > reached && value >= th) top = th;
           if (top !== undefined) {
-            draft().reached = top;
-            ready.push({
+            (d ??= draftOf(rs)).reached = top;
+            (ready ??= []).push({
               id: `milestone:${top}`,
               step: undefined,
               since: now,
@@ -618,8 +701,8 @@ export function evaluateRules(
       }
     }
 
-    if (ready.length > 1) ready.sort(byOccurrenceOrder);
-    for (const occ of ready) {
+    if (ready !== undefined && ready.length > 1) ready.sort(byOccurrenceOrder);
+    for (const occ of ready ?? NO_OCCURRENCES) {
       const record: MutableOccurrenceExplanation | undefined =
         ex === undefined
           ? undefined
@@ -656,14 +739,15 @@ export function evaluateRules(
       if (record !== undefined && r.conditions !== undefined) {
         record.conditions = r.conditions.explain(scope, now);
       }
-      const dd = draft();
+      const dd = (d ??= draftOf(rs));
       if (dd.lastOccurrence !== occ.id) {
         dd.fired++;
         dd.lastFiredAt = occ.fireAt;
         dd.lastOccurrence = occ.id;
       }
       if (record !== undefined) record.actions = [];
-      r.actions.forEach((action, index) => {
+      for (let index = 0; index < r.actions.length; index++) {
+        const action = r.actions[index]!;
         let due = r.delay === undefined ? occ.fireAt : shift(occ.fireAt, r.delay, 1, timeZone);
         if (due < now) due = now;
         if (r.window !== undefined) due = nextInSendWindow(due, r.window, timeZone);
@@ -675,24 +759,26 @@ export function evaluateRules(
           step: occ.step === undefined ? action.step : `${occ.step}/${action.step}`,
         };
         candidates.push({ r, occ, action, index, due, source, record });
-      });
+      }
     }
 
     if (d !== undefined) {
-      rulesOut ??= { ...prevRules };
-      const out: TriggerRuleState = { ...d };
-      defineOwn(rulesOut, r.id, out);
+      rulesOut ??= copyOwn(prevRules) as Record<string, TriggerRuleState>;
+      const out: TriggerRuleState = d;
+      // rule ids passed validation: plain assignment cannot reach a prototype
+      rulesOut[r.id] = out;
     }
     if (ex !== undefined) explanations!.push(ex as RuleExplanation);
   }
 
   // place the fired actions: by priority, then due time, then rule, occurrence and action order
   const actions: PlannedAction[] = [];
-  const sinceOf = new Map<string, number>();
+  let sinceOf: Map<string, number> | undefined;
   if (candidates.length > 0) {
     if (candidates.length > 1) candidates.sort(byCandidateOrder);
     const capHistory: CappedAction[] = [...prevSent];
-    for (const p of prevPending) if (!cancelled.has(p.key)) capHistory.push(p);
+    for (const p of prevPending)
+      if (cancelled === undefined || !cancelled.has(p.key)) capHistory.push(p);
     for (const c of candidates) {
       const { r, occ, action } = c;
       const channel = action.spec.channel;
@@ -743,14 +829,12 @@ export function evaluateRules(
       let params = action.spec.params ?? {};
       let missing: readonly string[] = [];
       if (action.render !== null) {
-        const tscope = {
-          ...scope,
-          $event: occ.event?.properties ?? {},
-          $trigger: {
-            occurrence: occ.id,
-            at: new Date(occ.fireAt).toISOString(),
-            ...(occ.threshold === undefined ? {} : { threshold: occ.threshold }),
-          },
+        const tscope = copyOwn(scope);
+        tscope.$event = occ.event?.properties ?? {};
+        tscope.$trigger = {
+          occurrence: occ.id,
+          at: new Date(occ.fireAt).toISOString(),
+          ...(occ.threshold === undefined ? {} : { threshold: occ.threshold }),
         };
         const rendered = action.render(tscope);
         params = rendered.params;
@@ -761,7 +845,7 @@ export function evaluateRules(
         { customerId, dueAt: at, source: c.source },
       );
       actions.push(planned);
-      sinceOf.set(planned.key, occ.since);
+      (sinceOf ??= new Map()).set(planned.key, occ.since);
       c.record?.actions?.push({
         channel,
         template: action.spec.template,
@@ -787,42 +871,53 @@ export function evaluateRules(
     }
   }
 
-  const pending: PendingTriggerAction[] = [];
-  const sent: CappedAction[] = [];
   const keepSent = set.maxCapMs > 0;
   const horizon = now - set.maxCapMs;
-  if (keepSent) for (const s of prevSent) if (s.at > horizon) sent.push(s);
-  for (const p of prevPending) {
-    if (cancelled.has(p.key)) continue;
-    if (p.at > now) pending.push(p);
-    else if (keepSent && p.at > horizon)
-      sent.push({ at: p.at, channel: p.channel, definitionId: p.definitionId });
-  }
-  for (const a of actions) {
-    if (a.dueAt > now) {
-      pending.push({
-        key: a.key,
-        at: a.dueAt,
-        channel: a.channel,
-        definitionId: a.source.definitionId,
-        occurrence: a.source.occurrence,
-        since: sinceOf.get(a.key)!,
-      });
-    } else if (keepSent)
-      sent.push({ at: a.dueAt, channel: a.channel, definitionId: a.source.definitionId });
+  let pending: readonly PendingTriggerAction[] = prevPending;
+  let sent: readonly CappedAction[] = keepSent ? prevSent : NO_SENT;
+  const settled =
+    actions.length === 0 &&
+    cancelled === undefined &&
+    allAfter(prevPending, now) &&
+    (!keepSent || allAfter(prevSent, horizon));
+  if (!settled) {
+    const nextPending: PendingTriggerAction[] = [];
+    const nextSent: CappedAction[] = [];
+    if (keepSent) for (const x of prevSent) if (x.at > horizon) nextSent.push(x);
+    for (const p of prevPending) {
+      if (cancelled?.has(p.key)) continue;
+      if (p.at > now) nextPending.push(p);
+      else if (keepSent && p.at > horizon) {
+        nextSent.push({ at: p.at, channel: p.channel, definitionId: p.definitionId });
+      }
+    }
+    for (const a of actions) {
+      if (a.dueAt > now) {
+        nextPending.push({
+          key: a.key,
+          at: a.dueAt,
+          channel: a.channel,
+          definitionId: a.source.definitionId,
+          occurrence: a.source.occurrence,
+          since: sinceOf!.get(a.key)!,
+        });
+      } else if (keepSent) {
+        nextSent.push({ at: a.dueAt, channel: a.channel, definitionId: a.source.definitionId });
+      }
+    }
+    pending = nextPending;
+    sent = nextSent;
   }
 
   // an exit or goal condition that changes with time must be seen before a pending action is due
   if (pending.length > 0) {
-    for (const r of set.rules) {
-      const conditions = [r.exitCondition, r.goalCondition];
-      if (!conditions.some((c) => c?.nextChange != null)) continue;
+    for (const r of set.timedEnds) {
       let lastDue = Number.NEGATIVE_INFINITY;
       for (const p of pending) if (p.definitionId === r.id && p.at > lastDue) lastDue = p.at;
-      for (const c of conditions) {
-        if (c?.nextChange == null) continue;
-        const t = c.nextChange(scope, now);
-        if (t < lastDue) later(t);
+      for (const c of [r.exitCondition, r.goalCondition]) {
+        const change = c?.nextChange?.(scope, now);
+        if (change !== undefined && change < lastDue && change > now && change < next)
+          next = change;
       }
     }
   }
