@@ -206,7 +206,6 @@ const EMPTY_RULE_STATE: TriggerRuleState = {
   watches: [],
 };
 const NO_EVENTS: readonly NormalizedTriggerEvent[] = [];
-const NO_OCCURRENCES: readonly Occurrence[] = [];
 const NO_SENT: readonly CappedAction[] = [];
 
 /** A fresh state, seeded with past events and a starting instant. @internal */
@@ -536,7 +535,8 @@ export function evaluateRules(
     switch (t.kind) {
       case 'event':
       case 'eventWithout': {
-        for (const e of events) {
+        for (let i = 0; i < events.length; i++) {
+          const e = events[i]!;
           if (e.type !== t.event) continue;
           const id = eventOccurrenceId(t.dedupe, t.dedupePath, e);
           if (t.where !== undefined && !t.where.evaluate(e.properties, now)) {
@@ -617,13 +617,12 @@ export function evaluateRules(
         if (base === undefined && t.since !== undefined) base = instantOfValue(t.since(scope));
         if (base !== undefined) {
           const fireAt = shiftMemo(t.memo, base, t.for, 1, timeZone);
-          const id = `inactive-since:${base}`;
           if (fireAt > now) {
-            if (fireAt > now && fireAt < next) next = fireAt;
-            ex?.waiting.push({ occurrence: id, at: fireAt });
+            if (fireAt < next) next = fireAt;
+            ex?.waiting.push({ occurrence: `inactive-since:${base}`, at: fireAt });
           } else if (fireAt > through) {
             (ready ??= []).push({
-              id,
+              id: `inactive-since:${base}`,
               step: undefined,
               since: fireAt,
               fireAt,
@@ -637,7 +636,8 @@ export function evaluateRules(
       case 'date': {
         const instant = instantOfValue(t.fact(scope));
         if (instant !== undefined) {
-          for (const o of t.offsets) {
+          for (let i = 0; i < t.offsets.length; i++) {
+            const o = t.offsets[i]!;
             const fireAt = shiftMemo(o.memo, instant, o.duration, o.sign, timeZone);
             if (fireAt > now) {
               if (fireAt < next) next = fireAt;
@@ -702,7 +702,9 @@ export function evaluateRules(
     }
 
     if (ready !== undefined && ready.length > 1) ready.sort(byOccurrenceOrder);
-    for (const occ of ready ?? NO_OCCURRENCES) {
+    const readyCount = ready === undefined ? 0 : ready.length;
+    for (let i = 0; i < readyCount; i++) {
+      const occ = ready![i]!;
       const record: MutableOccurrenceExplanation | undefined =
         ex === undefined
           ? undefined
