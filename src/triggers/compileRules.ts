@@ -82,6 +82,8 @@ export interface TriggerRuleState {
   readonly lastOccurrence: string | null;
   /** Ids of the latest handled event occurrences (at most 32), so a re-delivered event is not fired twice. */
   readonly seen: readonly string[];
+  /** Instants of the latest handled date and inactivity occurrences (at most 32): each fires once. */
+  readonly done: readonly Instant[];
   /** Occurrences that fire later. */
   readonly watches: readonly TriggerWatch[];
   /** Condition triggers: whether the customer was inside the segment at the last evaluation. */
@@ -116,8 +118,13 @@ export interface PendingTriggerAction extends CappedAction {
 export interface TriggerState {
   /** The layout version of this value. */
   readonly version: 1;
-  /** `now` of the last evaluation: time-based occurrences at or before it count as handled. */
+  /** `now` of the latest evaluation. */
   readonly evaluatedAt: Instant | null;
+  /**
+   * Date and inactivity occurrences due at or before this instant count as handled (set by
+   * `initialState({ asOf })` for customers whose past should not fire).
+   */
+  readonly asOf: Instant | null;
   readonly history: TriggerHistory;
   readonly rules: Readonly<Record<string, TriggerRuleState>>;
   /** Planned actions due after `evaluatedAt`. */
@@ -135,7 +142,7 @@ export interface TriggerState {
 export interface TriggerStateOptions {
   /** Past events, folded into the history (they fire no event trigger). @defaultValue `[]` */
   readonly events?: Iterable<ActivityEvent>;
-  /** Time-based occurrences (dates, inactivity) at or before this instant count as handled. @defaultValue none */
+  /** Date and inactivity occurrences due at or before this instant count as handled. @defaultValue none */
   readonly asOf?: InstantInput;
 }
 

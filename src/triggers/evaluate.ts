@@ -178,6 +178,7 @@ interface Draft {
   lastFiredAt: number | null;
   lastOccurrence: string | null;
   seen: string[];
+  done: number[];
   watches: TriggerWatch[];
   inside?: boolean;
   entries?: number;
@@ -203,6 +204,7 @@ const EMPTY_RULE_STATE: TriggerRuleState = {
   lastFiredAt: null,
   lastOccurrence: null,
   seen: [],
+  done: [],
   watches: [],
 };
 const NO_EVENTS: readonly NormalizedTriggerEvent[] = [];
@@ -219,7 +221,8 @@ export function initialState(set: RuleSet, options: TriggerStateOptions): Trigge
     options.events === undefined ? [] : normalizeEvents(options.events, fn, 'options.events');
   return {
     version: 1,
-    evaluatedAt: asOf,
+    evaluatedAt: null,
+    asOf,
     history: foldHistory({}, events, set.history),
     rules: {},
     pending: [],
@@ -244,9 +247,11 @@ function checkState(state: unknown, fn: string): TriggerState {
   if (state.version !== 1) {
     return badState(fn, ['version'], '1 (a state written by this library)', state.version);
   }
-  const evaluatedAt = state.evaluatedAt;
-  if (!(evaluatedAt === null || Number.isSafeInteger(evaluatedAt))) {
-    return badState(fn, ['evaluatedAt'], 'null or epoch milliseconds', evaluatedAt);
+  for (const key of ['evaluatedAt', 'asOf'] as const) {
+    const t = state[key];
+    if (!(t === null || Number.isSafeInteger(t))) {
+      return badState(fn, [key], 'null or epoch milliseconds', t);
+    }
   }
   if (!isRecord(state.history)) return badState(fn, ['history'], 'an object', state.history);
   if (!isRecord(state.rules)) return badState(fn, ['rules'], 'an object', state.rules);
@@ -294,6 +299,7 @@ function ruleStateOf(rules: TriggerState['rules'], id: string, fn: string): Trig
     !isRecord(rs) ||
     typeof rs.fired !== 'number' ||
     !Array.isArray(rs.seen) ||
+    !Array.isArray(rs.done) ||
     !Array.isArray(rs.watches)
   ) {
     return failInput(
@@ -351,6 +357,7 @@ function draftOf(rs: TriggerRuleState): Draft {
     lastFiredAt: rs.lastFiredAt,
     lastOccurrence: rs.lastOccurrence,
     seen: rs.seen.slice(),
+    done: rs.done.slice(),
     watches: rs.watches.slice(),
   };
   if (rs.inside !== undefined) d.inside = rs.inside;
@@ -362,6 +369,11 @@ function draftOf(rs: TriggerRuleState): Draft {
 function allAfter(list: readonly { readonly at: number }[], t: number): boolean {
   for (const x of list) if (x.at <= t) return false;
   return true;
+}
+
+function pushDone(d: Draft, at: number): void {
+  d.done.push(at);
+  if (d.done.length > SEEN_LIMIT) d.done.splice(0, d.done.length - SEEN_LIMIT);
 }
 
 function pushSeen(d: Draft, id: string): void {
@@ -445,7 +457,7 @@ export function evaluateRules(
   const prevRules = prev?.rules ?? {};
   const prevPending = prev?.pending ?? [];
   const prevSent = prev?.sent ?? [];
-  const through = prev?.evaluatedAt ?? Number.NEGATIVE_INFINITY;
+  const floor = prev?.asOf ?? Number.NEGATIVE_INFINITY;
   if (context.events !== undefined && !Array.isArray(context.events)) {
     failInput(
       { fn, path: ['events'], root: 'context' },
@@ -620,7 +632,8 @@ export function evaluateRules(
           if (fireAt > now) {
             if (fireAt < next) next = fireAt;
             ex?.waiting.push({ occurrence: `inactive-since:${base}`, at: fireAt });
-          } else if (fireAt > through) {
+          } else if (fireAt > floor && !(d ?? rs).done.includes(fireAt)) {
+            pushDone((d ??= draftOf(rs)), fireAt);
             (ready ??= []).push({
               id: `inactive-since:${base}`,
               step: undefined,
@@ -642,7 +655,8 @@ export function evaluateRules(
             if (fireAt > now) {
               if (fireAt < next) next = fireAt;
               ex?.waiting.push({ occurrence: `date:${instant}`, step: o.label, at: fireAt });
-            } else if (fireAt > through) {
+            } else if (fireAt > floor && !(d ?? rs).done.includes(fireAt)) {
+              pushDone((d ??= draftOf(rs)), fireAt);
               (ready ??= []).push({
                 id: `date:${instant}`,
                 step: o.label,
@@ -927,6 +941,7 @@ export function evaluateRules(
   const state: TriggerState = {
     version: 1,
     evaluatedAt: prev?.evaluatedAt != null && prev.evaluatedAt > now ? prev.evaluatedAt : now,
+    asOf: prev?.asOf ?? null,
     history,
     rules: rulesOut ?? prevRules,
     pending,
