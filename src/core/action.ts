@@ -98,7 +98,7 @@ export interface PlannedAction {
  *
  * @category core
  */
-export const actionSpecSchema = lazy(
+export const actionSpecSchema = /* @__PURE__ */ lazy(
   (): z.ZodType<Required<ActionSpec>, ActionSpec> =>
     z.strictObject({
       channel: z.enum(CHANNELS as [Channel, ...Channel[]]),

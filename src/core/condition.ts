@@ -883,7 +883,7 @@ export function describeConditionTrace(
  *
  * @category core
  */
-export const conditionSchema = lazy(
+export const conditionSchema = /* @__PURE__ */ lazy(
   (): z.ZodType<Condition, Condition> =>
     z.unknown().superRefine((value, ctx) => {
       for (const issue of validateCondition(value)) {

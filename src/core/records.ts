@@ -355,7 +355,7 @@ const SCORE_RANGES: Record<Exclude<SurveyKind, 'exit'>, readonly [number, number
  *
  * @category core
  */
-export const customerSchema = lazy(
+export const customerSchema = /* @__PURE__ */ lazy(
   (): z.ZodType<NormalizedCustomer, Customer> =>
     z.looseObject({
       id: zId(),
@@ -376,7 +376,7 @@ export const customerSchema = lazy(
  *
  * @category core
  */
-export const activityEventSchema = lazy(
+export const activityEventSchema = /* @__PURE__ */ lazy(
   (): z.ZodType<NormalizedActivityEvent, ActivityEvent> =>
     z.looseObject({
       id: zId(),
@@ -398,7 +398,7 @@ export const activityEventSchema = lazy(
  *
  * @category core
  */
-export const mrrChangeSchema = lazy(
+export const mrrChangeSchema = /* @__PURE__ */ lazy(
   (): z.ZodType<NormalizedMrrChange, MrrChange> =>
     z.looseObject({
       customerId: zId(),
@@ -425,7 +425,7 @@ export const mrrChangeSchema = lazy(
  *
  * @category core
  */
-export const subscriptionSchema = lazy(
+export const subscriptionSchema = /* @__PURE__ */ lazy(
   (): z.ZodType<NormalizedSubscription, Subscription> =>
     z.looseObject({
       id: zId(),
@@ -463,7 +463,7 @@ export const subscriptionSchema = lazy(
  *
  * @category core
  */
-export const orderSchema = lazy(
+export const orderSchema = /* @__PURE__ */ lazy(
   (): z.ZodType<NormalizedOrder, Order> =>
     z.looseObject({
       id: zId(),
@@ -491,7 +491,7 @@ export const orderSchema = lazy(
  *
  * @category core
  */
-export const paymentAttemptSchema = lazy(
+export const paymentAttemptSchema = /* @__PURE__ */ lazy(
   (): z.ZodType<NormalizedPaymentAttempt, PaymentAttempt> =>
     z
       .looseObject({
@@ -530,7 +530,7 @@ export const paymentAttemptSchema = lazy(
  *
  * @category core
  */
-export const surveyResponseSchema = lazy(
+export const surveyResponseSchema = /* @__PURE__ */ lazy(
   (): z.ZodType<NormalizedSurveyResponse, SurveyResponse> =>
     z
       .looseObject({
@@ -578,7 +578,7 @@ export const surveyResponseSchema = lazy(
  *
  * @category core
  */
-export const lifetimeSchema = lazy(
+export const lifetimeSchema = /* @__PURE__ */ lazy(
   (): z.ZodType<NormalizedLifetime, Lifetime> =>
     z
       .looseObject({ customerId: zId(), start: zInstant(), end: zInstant().optional() })

@@ -171,7 +171,7 @@ export function issueParams(
 }
 
 /** An instant field: accepts {@link InstantInput}, outputs epoch milliseconds. @internal */
-export const zInstant = lazy(() =>
+export const zInstant = /* @__PURE__ */ lazy(() =>
   z
     .custom<InstantInput>(
       isInstantInput,
@@ -183,7 +183,7 @@ export const zInstant = lazy(() =>
 );
 
 /** A duration field, kept in its input form (parse it with `parseDuration` when used). @internal */
-export const zDuration = lazy(() =>
+export const zDuration = /* @__PURE__ */ lazy(() =>
   z.custom<DurationInput>(
     isDurationInput,
     issueParams('invalid_duration', {
@@ -193,7 +193,7 @@ export const zDuration = lazy(() =>
 );
 
 /** An IANA time-zone field. @internal */
-export const zTimeZone = lazy(() =>
+export const zTimeZone = /* @__PURE__ */ lazy(() =>
   z
     .string()
     .refine(
@@ -203,7 +203,7 @@ export const zTimeZone = lazy(() =>
 );
 
 /** An ISO 4217 currency field. @internal */
-export const zCurrency = lazy(() =>
+export const zCurrency = /* @__PURE__ */ lazy(() =>
   z
     .string()
     .refine(
@@ -213,7 +213,7 @@ export const zCurrency = lazy(() =>
 );
 
 /** An integer amount in minor units. @internal */
-export const zMinorUnits = lazy(() =>
+export const zMinorUnits = /* @__PURE__ */ lazy(() =>
   z.custom<number>(
     (v) => Number.isSafeInteger(v),
     issueParams('invalid_amount', { expected: 'an integer number of minor units (cents)' }),
@@ -221,7 +221,7 @@ export const zMinorUnits = lazy(() =>
 );
 
 /** A non-empty identifier of at most 256 characters. @internal */
-export const zId = lazy(() => z.string().min(1).max(256));
+export const zId = /* @__PURE__ */ lazy(() => z.string().min(1).max(256));
 
 /**
  * A JSON value: what definitions, attributes and action parameters may hold.
@@ -263,7 +263,7 @@ function checkJson(value: unknown, depth: number, budget: { nodes: number }): st
 }
 
 /** A JSON value with limits on size and depth and no prototype-polluting keys. @internal */
-export const zJson = lazy(
+export const zJson = /* @__PURE__ */ lazy(
   () =>
     z.unknown().superRefine((value, ctx) => {
       const problem = checkJson(value, 0, { nodes: 10_000 });
@@ -278,7 +278,7 @@ export const zJson = lazy(
 );
 
 /** A plain object of JSON values with safe keys. @internal */
-export const zJsonRecord = lazy(
+export const zJsonRecord = /* @__PURE__ */ lazy(
   () =>
     zJson().refine(
       (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
@@ -290,4 +290,4 @@ export const zJsonRecord = lazy(
 );
 
 /** A definition version: a positive integer. @internal */
-export const zVersion = lazy(() => z.number().int().min(1).max(1_000_000));
+export const zVersion = /* @__PURE__ */ lazy(() => z.number().int().min(1).max(1_000_000));
