@@ -309,7 +309,7 @@ function jsonIssue(
   return { code: 'invalid_type', path, expected: 'plain JSON', received: describeType(value) };
 }
 
-const zEventType = lazy(() =>
+const zEventType = /* @__PURE__ */ lazy(() =>
   zId().refine(
     (t) => !FORBIDDEN_KEYS.has(t),
     issueParams('forbidden_key', {
@@ -318,7 +318,7 @@ const zEventType = lazy(() =>
   ),
 );
 
-const zPath = lazy(() =>
+const zPath = /* @__PURE__ */ lazy(() =>
   z.string().superRefine((value, ctx) => {
     const problem = checkFactPath(value);
     if (problem !== null) {
@@ -334,7 +334,7 @@ const zPath = lazy(() =>
   }),
 );
 
-const zRuleExit = lazy(() =>
+const zRuleExit = /* @__PURE__ */ lazy(() =>
   z
     .strictObject({
       events: z.array(zEventType()).min(1).max(20).optional(),
@@ -346,7 +346,7 @@ const zRuleExit = lazy(() =>
     ),
 );
 
-const zTrigger = lazy(() =>
+const zTrigger = /* @__PURE__ */ lazy(() =>
   z.discriminatedUnion('kind', [
     z.strictObject({
       kind: z.literal('event'),
@@ -396,7 +396,7 @@ const zTrigger = lazy(() =>
   ]),
 );
 
-const zRule = lazy(() =>
+const zRule = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     id: zId().refine(
       (t) => !FORBIDDEN_KEYS.has(t),
@@ -780,7 +780,7 @@ export function ruleIssues(value: unknown): RetentionIssue[] {
  *
  * @category triggers
  */
-export const triggerRuleSchema = lazy(
+export const triggerRuleSchema = /* @__PURE__ */ lazy(
   (): z.ZodType<TriggerRule, TriggerRule> =>
     z.unknown().superRefine((value, ctx) => {
       for (const issue of ruleIssues(value)) {

@@ -9,7 +9,12 @@ describe('describeTriggerExplanation', () => {
       {
         id: 'cart',
         version: 3,
-        trigger: { kind: 'eventWithout', event: 'cart_added', without: 'order_placed', within: '3h' },
+        trigger: {
+          kind: 'eventWithout',
+          event: 'cart_added',
+          without: 'order_placed',
+          within: '3h',
+        },
         actions: [{ channel: 'email', template: 'faq', params: { s: 'Hi {{firstName}}' } }],
         goal: { events: ['order_placed'] },
       },
@@ -31,7 +36,10 @@ describe('describeTriggerExplanation', () => {
     { caps: [{ max: 1, per: '1d', channel: 'email' }] },
   );
   const t = at('2026-06-01T10:00:00Z');
-  const first = rules.evaluate({ customerId: 'c1', events: [ev('c1', 'cart_added', t - 4 * HOUR)] }, t - 4 * HOUR);
+  const first = rules.evaluate(
+    { customerId: 'c1', events: [ev('c1', 'cart_added', t - 4 * HOUR)] },
+    t - 4 * HOUR,
+  );
   const explained = rules.explain(
     {
       customerId: 'c1',

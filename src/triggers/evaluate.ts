@@ -74,12 +74,15 @@ export function shift(t: number, d: Duration, sign: 1 | -1, timeZone: string): n
   return d.kind === 'fixed' ? t + sign * d.ms : shiftByDuration(t, d, sign, timeZone);
 }
 
-/** Remembered results of one calendar shift, per time zone and instant. @internal */
-export type ShiftMemo = Map<string, Map<number, number>>;
+/**
+ * Remembered results of one calendar shift: per instant, the time zone and the result (a
+ * different zone for the same instant recomputes and replaces). @internal
+ */
+export type ShiftMemo = Map<number, { readonly timeZone: string; readonly result: number }>;
 
 /**
  * {@link shift} for a duration applied to the same instants again and again (a customer's signup
- * date at every tick): calendar results are remembered, at most 20,000 per time zone.
+ * date at every tick): calendar results are remembered, at most 50,000 per duration.
  */
 function shiftMemo(
   memo: ShiftMemo,
@@ -89,17 +92,11 @@ function shiftMemo(
   timeZone: string,
 ): number {
   if (d.kind === 'fixed') return t + sign * d.ms;
-  let byInstant = memo.get(timeZone);
-  if (byInstant === undefined) {
-    byInstant = new Map();
-    memo.set(timeZone, byInstant);
-  }
-  let result = byInstant.get(t);
-  if (result === undefined) {
-    if (byInstant.size >= 20_000) byInstant.clear();
-    result = shiftByDuration(t, d, sign, timeZone);
-    byInstant.set(t, result);
-  }
+  const hit = memo.get(t);
+  if (hit !== undefined && hit.timeZone === timeZone) return hit.result;
+  if (memo.size >= 50_000) memo.clear();
+  const result = shiftByDuration(t, d, sign, timeZone);
+  memo.set(t, { timeZone, result });
   return result;
 }
 
@@ -139,7 +136,7 @@ function countWithin(recent: readonly number[] | undefined, from: number, to: nu
   return n;
 }
 
-const ZERO: Readonly<{ count: number }> = Object.freeze({ count: 0 });
+const ZERO: Readonly<{ count: number }> = /* @__PURE__ */ Object.freeze({ count: 0 });
 
 /**
  * The `$events` view: for each event type a rule reads, its history entry (or `{ count: 0 }` for a

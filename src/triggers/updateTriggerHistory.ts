@@ -159,64 +159,43 @@ export function resolveHistoryOptions(
   return { recentTypes: types === 'all' ? 'all' : new Set(types), recentLimit: limit };
 }
 
-/** Merges two ascending lists and keeps the `limit` largest values. */
-function mergeRecent(
-  old: readonly number[] | undefined,
-  fresh: readonly number[],
-  limit: number,
-): number[] {
-  const merged: number[] = [];
-  const a = old ?? [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < fresh.length) {
-    if (j >= fresh.length || (i < a.length && a[i]! <= fresh[j]!)) merged.push(a[i++]!);
-    else merged.push(fresh[j++]!);
-  }
-  return merged.length > limit ? merged.slice(merged.length - limit) : merged;
+/** Inserts an instant into an ascending list (a copy), keeping the `limit` largest values. */
+function insertRecent(old: readonly number[] | undefined, at: number, limit: number): number[] {
+  const list = old === undefined ? [] : old.slice();
+  let i = list.length;
+  while (i > 0 && list[i - 1]! > at) i--;
+  list.splice(i, 0, at);
+  if (list.length > limit) list.splice(0, list.length - limit);
+  return list;
 }
 
 /**
- * Folds already-normalised events (sorted by instant) into a history. @internal
+ * Folds already-normalised events into a history, one event at a time (batches are small: the
+ * events since the previous evaluation). @internal
  */
 export function foldHistory(
   history: TriggerHistory,
   events: readonly NormalizedTriggerEvent[],
   options: HistoryOptions,
 ): TriggerHistory {
-  if (events.length === 0) return history;
-  const byType = new Map<string, number[]>();
+  let out: Record<string, EventTypeHistory> | undefined;
   for (const e of events) {
-    if (FORBIDDEN_TYPES.has(e.type)) continue;
-    let list = byType.get(e.type);
-    if (list === undefined) {
-      list = [];
-      byType.set(e.type, list);
-    }
-    list.push(e.at);
+    const type = e.type;
+    if (FORBIDDEN_TYPES.has(type)) continue;
+    // Object.assign is much faster than a spread; a stored history may hold a '__proto__' key
+    // only if someone wrote one in, and then the spread keeps it an own property
+    out ??= Object.hasOwn(history, '__proto__') ? { ...history } : Object.assign({}, history);
+    const old = historyOf(out, type);
+    const count = (old?.count ?? 0) + 1;
+    const first = old === undefined || e.at < old.first ? e.at : old.first;
+    const last = old === undefined || e.at > old.last ? e.at : old.last;
+    // prototype keys are skipped, so assignment defines an own property ('toString' too)
+    out[type] =
+      options.recentTypes === 'all' || options.recentTypes.has(type)
+        ? { count, first, last, recent: insertRecent(old?.recent, e.at, options.recentLimit) }
+        : { count, first, last };
   }
-  if (byType.size === 0) return history;
-  // Object.assign is much faster than a spread; prototype keys never enter a history
-  const out: Record<string, EventTypeHistory> = Object.hasOwn(history, '__proto__')
-    ? { ...history }
-    : Object.assign({}, history);
-  for (const [type, ats] of byType) {
-    ats.sort((a, b) => a - b);
-    const old = historyOf(history, type);
-    const keep = options.recentTypes === 'all' || options.recentTypes.has(type);
-    const first = old === undefined ? ats[0]! : Math.min(old.first, ats[0]!);
-    const last =
-      old === undefined ? ats[ats.length - 1]! : Math.max(old.last, ats[ats.length - 1]!);
-    const entry: EventTypeHistory = {
-      count: (old?.count ?? 0) + ats.length,
-      first,
-      last,
-      ...(keep ? { recent: mergeRecent(old?.recent, ats, options.recentLimit) } : {}),
-    };
-    // prototype keys were skipped above, so assignment defines an own property ('toString' too)
-    out[type] = entry;
-  }
-  return out;
+  return out ?? history;
 }
 
 /**
