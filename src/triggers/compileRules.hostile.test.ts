@@ -260,8 +260,11 @@ describe('generated rules', () => {
     /** Every path of a JSON value. */
     const pathsOf = (value: unknown, base: (string | number)[] = []): (string | number)[][] => {
       const out = [base];
-      if (Array.isArray(value)) value.forEach((v, i) => out.push(...pathsOf(v, [...base, i])));
-      else if (typeof value === 'object' && value !== null) {
+      if (Array.isArray(value)) {
+        value.forEach((v, i) => {
+          out.push(...pathsOf(v, [...base, i]));
+        });
+      } else if (typeof value === 'object' && value !== null) {
         for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...base, k]));
       }
       return out;

@@ -533,7 +533,8 @@ export function evaluateRules(
           occurrence: p.occurrence,
           reason,
         };
-        (cancelled ??= new Set()).add(p.key);
+        cancelled ??= new Set();
+        cancelled.add(p.key);
         cancellations.push(c);
         ex?.cancelled.push(c);
       }
@@ -556,7 +557,8 @@ export function evaluateRules(
             ex?.occurrences.push({ occurrence: id, at: e.at, since: e.at, outcome: 'duplicate' });
             continue;
           }
-          const dd = (d ??= draftOf(rs));
+          d ??= draftOf(rs);
+          const dd = d;
           pushSeen(dd, id);
           const event = {
             id: e.id,
@@ -566,7 +568,8 @@ export function evaluateRules(
           };
           const fireAt = t.kind === 'eventWithout' ? shift(e.at, t.within, 1, timeZone) : e.at;
           if (t.kind === 'event' && fireAt <= now) {
-            (ready ??= []).push({
+            ready ??= [];
+            ready.push({
               id,
               step: undefined,
               since: e.at,
@@ -595,7 +598,8 @@ export function evaluateRules(
               });
             } else if (w.fireAt <= now) {
               drop = true;
-              (ready ??= []).push({
+              ready ??= [];
+              ready.push({
                 id: w.occurrence,
                 step: undefined,
                 since: w.since,
@@ -611,12 +615,14 @@ export function evaluateRules(
               ex?.waiting.push({ occurrence: w.occurrence, at: w.fireAt });
             }
           }
-          if (kept !== undefined) (d ??= draftOf(rs)).watches = kept;
+          if (kept !== undefined) {
+            d ??= draftOf(rs);
+            d.watches = kept;
+          }
           const current = (d ?? rs).watches;
           if (current.length > WATCH_LIMIT) {
-            (d ??= draftOf(rs)).watches = [...current]
-              .sort((a, b) => a.fireAt - b.fireAt)
-              .slice(-WATCH_LIMIT);
+            d ??= draftOf(rs);
+            d.watches = [...current].sort((a, b) => a.fireAt - b.fireAt).slice(-WATCH_LIMIT);
           }
         }
         break;
@@ -630,8 +636,10 @@ export function evaluateRules(
             if (fireAt < next) next = fireAt;
             ex?.waiting.push({ occurrence: `inactive-since:${base}`, at: fireAt });
           } else if (fireAt > floor && !(d ?? rs).done.includes(fireAt)) {
-            pushDone((d ??= draftOf(rs)), fireAt);
-            (ready ??= []).push({
+            d ??= draftOf(rs);
+            pushDone(d, fireAt);
+            ready ??= [];
+            ready.push({
               id: `inactive-since:${base}`,
               step: undefined,
               since: fireAt,
@@ -653,8 +661,10 @@ export function evaluateRules(
               if (fireAt < next) next = fireAt;
               ex?.waiting.push({ occurrence: `date:${instant}`, step: o.label, at: fireAt });
             } else if (fireAt > floor && !(d ?? rs).done.includes(fireAt)) {
-              pushDone((d ??= draftOf(rs)), fireAt);
-              (ready ??= []).push({
+              d ??= draftOf(rs);
+              pushDone(d, fireAt);
+              ready ??= [];
+              ready.push({
                 id: `date:${instant}`,
                 step: o.label,
                 since: fireAt,
@@ -671,10 +681,12 @@ export function evaluateRules(
         const holds = t.condition.compiled.evaluate(scope, now);
         const inside = rs.inside === true;
         if (holds && !inside) {
-          const dd = (d ??= draftOf(rs));
+          d ??= draftOf(rs);
+          const dd = d;
           dd.entries = (rs.entries ?? 0) + 1;
           dd.inside = true;
-          (ready ??= []).push({
+          ready ??= [];
+          ready.push({
             id: `entry:${dd.entries}`,
             step: undefined,
             since: now,
@@ -682,7 +694,10 @@ export function evaluateRules(
             event: undefined,
             threshold: undefined,
           });
-        } else if (!holds && inside) (d ??= draftOf(rs)).inside = false;
+        } else if (!holds && inside) {
+          d ??= draftOf(rs);
+          d.inside = false;
+        }
         if (t.condition.nextChange !== null) {
           const change = t.condition.nextChange(scope, now);
           if (change > now && change < next) next = change;
@@ -697,8 +712,10 @@ export function evaluateRules(
           let top: number | undefined;
           for (const th of t.thresholds) if (th > reached && value >= th) top = th;
           if (top !== undefined) {
-            (d ??= draftOf(rs)).reached = top;
-            (ready ??= []).push({
+            d ??= draftOf(rs);
+            d.reached = top;
+            ready ??= [];
+            ready.push({
               id: `milestone:${top}`,
               step: undefined,
               since: now,
@@ -752,7 +769,8 @@ export function evaluateRules(
       if (record !== undefined && r.conditions !== undefined) {
         record.conditions = r.conditions.explain(scope, now);
       }
-      const dd = (d ??= draftOf(rs));
+      d ??= draftOf(rs);
+      const dd = d;
       if (dd.lastOccurrence !== occ.id) {
         dd.fired++;
         dd.lastFiredAt = occ.fireAt;
@@ -858,7 +876,8 @@ export function evaluateRules(
         { customerId, dueAt: at, source: c.source },
       );
       actions.push(planned);
-      (sinceOf ??= new Map()).set(planned.key, occ.since);
+      sinceOf ??= new Map();
+      sinceOf.set(planned.key, occ.since);
       c.record?.actions?.push({
         channel,
         template: action.spec.template,

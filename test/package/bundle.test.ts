@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { entries } from '../../scripts/entries';
 
 const root = join(import.meta.dirname, '..', '..');
+const exportsMap: Record<string, { import?: { default?: string } }> = JSON.parse(
+  readFileSync(join(root, 'package.json'), 'utf8'),
+).exports;
 
 async function bundle(code: string, platform: 'neutral' | 'browser' = 'browser'): Promise<string> {
   const result = await build({
@@ -22,8 +25,22 @@ async function bundle(code: string, platform: 'neutral' | 'browser' = 'browser')
     treeShaking: true,
     mainFields: ['module', 'main'],
     conditions: ['import'],
-    // resolve 'retention-kit' to this package's own exports map (dist/)
-    alias: { 'retention-kit': root },
+    // resolve 'retention-kit' and its subpaths through this package's own exports map (dist/);
+    // an alias to the root would send 'retention-kit/triggers' to a folder that does not exist
+    plugins: [
+      {
+        name: 'retention-kit-exports',
+        setup(b) {
+          b.onResolve({ filter: /^retention-kit(\/.*)?$/ }, (args) => {
+            const subpath = `.${args.path.slice('retention-kit'.length)}`;
+            const target = exportsMap[subpath]?.import?.default;
+            return target === undefined
+              ? { errors: [{ text: `${args.path} is not exported` }] }
+              : { path: join(root, target) };
+          });
+        },
+      },
+    ],
     logLevel: 'silent',
   });
   return result.outputFiles[0]!.text;
@@ -44,6 +61,15 @@ describe('tree-shaking', () => {
       `import { compileCondition } from 'retention-kit'; console.log(compileCondition({ fact: 'a', op: 'exists' }).evaluate({ a: 1 }, 0));`,
     );
     expect(out).not.toMatch(/ZodError|\$ZodType/);
+  });
+
+  it('a template from retention-kit/triggers brings neither zod nor the rule evaluator', async () => {
+    const out = await bundle(
+      `import { renderTemplate } from 'retention-kit/triggers'; console.log(renderTemplate('Hi {{name}}', { name: 'x' }).text);`,
+    );
+    expect(out).not.toMatch(/ZodError|\$ZodType|zod/);
+    expect(out).not.toContain('CompiledRules.evaluate');
+    expect(out).not.toContain('inactive-since');
   });
 
   it('a record schema brings zod only when it is used', async () => {
