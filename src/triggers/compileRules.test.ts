@@ -291,6 +291,41 @@ describe('date triggers', () => {
     expect(new Date(r.nextEvaluationAt!).toISOString()).toBe('2026-03-15T13:00:00.000Z');
   });
 
+  it('find the next instant among several dates, calendar ones across daylight saving', () => {
+    // Berlin springs forward on 29 March 2026: { days: 2 } from 28 March 12:00 local is 47 hours
+    const start = at('2026-03-28T11:00:00Z');
+    const rules = compileRules([
+      {
+        id: 'fixed',
+        version: 1,
+        trigger: { kind: 'date', fact: 'start', offsets: [{ after: '47h30m' }] },
+        actions: [email('a')],
+      },
+      {
+        id: 'calendar',
+        version: 1,
+        trigger: {
+          kind: 'date',
+          fact: 'start',
+          offsets: [{ after: { days: 2 } }, { after: { months: 1 } }],
+        },
+        actions: [email('b')],
+      },
+    ]);
+    const context = { customerId: 'c1', timeZone: 'Europe/Berlin', facts: { start } };
+    const r = rules.evaluate(context, start);
+    expect(r.nextEvaluationAt).toBe(start + 47 * HOUR);
+    const fired = follow(rules, r, start + 40 * DAY, {
+      timeZone: 'Europe/Berlin',
+      facts: { start },
+    });
+    expect(fired.map(summary)).toEqual([
+      ['b@2026-03-30T10:00:00.000Z'],
+      ['a@2026-03-30T10:30:00.000Z'],
+      ['b@2026-04-28T10:00:00.000Z'],
+    ]);
+  });
+
   it('skip dates more than expireAfter late, and start from initialState({ asOf })', () => {
     const csat = compileRules([
       {

@@ -24,7 +24,7 @@ import { type ParsedSendWindow, parseSendWindow } from '../core/schedule';
 import { parseTemplate, templateFromParts } from './compileTemplate';
 import { conditionLeaves, type RuleTrigger, ruleIssues, type TriggerRule } from './defineRule';
 import type { RuleExplanation, TriggerCancellation } from './describeTriggerExplanation';
-import { evaluateRules, initialState, instantOfValue, type ShiftMemo } from './evaluate';
+import { evaluateRules, initialState, instantOfValue } from './evaluate';
 import {
   type HistoryOptions,
   resolveHistoryOptions,
@@ -82,7 +82,7 @@ export interface TriggerRuleState {
   readonly lastOccurrence: string | null;
   /** Ids of the latest handled event occurrences (at most 32), so a re-delivered event is not fired twice. */
   readonly seen: readonly string[];
-  /** Instants of the latest handled date and inactivity occurrences (at most 32): each fires once. */
+  /** Instants of the latest handled inactivity occurrences (at most 32): each fires once. */
   readonly done: readonly Instant[];
   /** Occurrences that fire later. */
   readonly watches: readonly TriggerWatch[];
@@ -92,6 +92,10 @@ export interface TriggerRuleState {
   readonly entries?: number;
   /** Milestone triggers: the highest threshold reached. */
   readonly reached?: number;
+  /** Date triggers: the fact's instant whose offsets `dateSteps` tracks. */
+  readonly dateOf?: Instant;
+  /** Date triggers: bit `i` is set once offset `i` of `dateOf` has been handled. */
+  readonly dateSteps?: number;
 }
 
 /**
@@ -253,7 +257,6 @@ export type CompiledTrigger =
       readonly kind: 'inactivity';
       readonly event: string;
       readonly for: Duration;
-      readonly memo: ShiftMemo;
       readonly since: ((scope: unknown) => unknown) | undefined;
     }
   | {
@@ -263,7 +266,9 @@ export type CompiledTrigger =
         readonly sign: 1 | -1;
         readonly duration: Duration;
         readonly label: string;
-        readonly memo: ShiftMemo;
+        /** Bounds of a calendar offset's length in milliseconds, before time-zone changes. */
+        readonly minMs: number;
+        readonly maxMs: number;
       }[];
     }
   | { readonly kind: 'condition'; readonly condition: TimedCondition }
@@ -398,6 +403,18 @@ function timed(condition: Condition): TimedCondition {
   };
 }
 
+/** The shortest and longest a duration can be on a calendar, ignoring time-zone changes. */
+function lengthBounds(d: Duration): { minMs: number; maxMs: number } {
+  if (d.kind === 'fixed') return { minMs: d.ms, maxMs: d.ms };
+  const day = 86_400_000;
+  const clock = ((d.hours * 60 + d.minutes) * 60 + d.seconds) * 1000;
+  const fixedDays = d.weeks * 7 + d.days;
+  return {
+    minMs: (d.years * 365 + d.months * 28 + fixedDays) * day + clock,
+    maxMs: (d.years * 366 + d.months * 31 + fixedDays) * day + clock,
+  };
+}
+
 function label(sign: 1 | -1, d: Duration): string {
   const prefix = sign < 0 ? 'before' : 'after';
   if (d.kind === 'fixed') return `${prefix}:${d.ms}ms`;
@@ -498,7 +515,6 @@ function compileRule(rule: TriggerRule, globalCaps: readonly ParsedFrequencyCap[
         kind: 'inactivity',
         event: t.event,
         for: parseDuration(t.for),
-        memo: new Map(),
         since: t.since === undefined ? undefined : makeGetter(t.since),
       };
       break;
@@ -509,7 +525,7 @@ function compileRule(rule: TriggerRule, globalCaps: readonly ParsedFrequencyCap[
         offsets: t.offsets.map((o) => {
           const sign = 'before' in o ? -1 : 1;
           const duration = parseDuration('before' in o ? o.before : o.after);
-          return { sign, duration, label: label(sign, duration), memo: new Map() };
+          return { sign, duration, label: label(sign, duration), ...lengthBounds(duration) };
         }),
       };
       break;

@@ -75,30 +75,10 @@ export function shift(t: number, d: Duration, sign: 1 | -1, timeZone: string): n
 }
 
 /**
- * Remembered results of one calendar shift: per instant, the time zone and the result (a
- * different zone for the same instant recomputes and replaces). @internal
+ * How far a calendar offset can land from its fixed estimate: daylight-saving changes and the
+ * rare zone that moved across the date line shift wall clocks by at most a day; two days is safe.
  */
-export type ShiftMemo = Map<number, { readonly timeZone: string; readonly result: number }>;
-
-/**
- * {@link shift} for a duration applied to the same instants again and again (a customer's signup
- * date at every tick): calendar results are remembered, at most 50,000 per duration.
- */
-function shiftMemo(
-  memo: ShiftMemo,
-  t: number,
-  d: Duration,
-  sign: 1 | -1,
-  timeZone: string,
-): number {
-  if (d.kind === 'fixed') return t + sign * d.ms;
-  const hit = memo.get(t);
-  if (hit !== undefined && hit.timeZone === timeZone) return hit.result;
-  if (memo.size >= 50_000) memo.clear();
-  const result = shiftByDuration(t, d, sign, timeZone);
-  memo.set(t, { timeZone, result });
-  return result;
-}
+const CALENDAR_SLACK = 2 * 86_400_000;
 
 /**
  * Whether an event of `type` happened in `(from, to]`, from the history. When the history cannot
@@ -180,6 +160,8 @@ interface Draft {
   inside?: boolean;
   entries?: number;
   reached?: number;
+  dateOf?: number;
+  dateSteps?: number;
 }
 
 type MutableOccurrenceExplanation = {
@@ -360,6 +342,8 @@ function draftOf(rs: TriggerRuleState): Draft {
   if (rs.inside !== undefined) d.inside = rs.inside;
   if (rs.entries !== undefined) d.entries = rs.entries;
   if (rs.reached !== undefined) d.reached = rs.reached;
+  if (rs.dateOf !== undefined) d.dateOf = rs.dateOf;
+  if (rs.dateSteps !== undefined) d.dateSteps = rs.dateSteps;
   return d;
 }
 
@@ -631,7 +615,7 @@ export function evaluateRules(
         let base = historyOf(history, t.event)?.last;
         if (base === undefined && t.since !== undefined) base = instantOfValue(t.since(scope));
         if (base !== undefined) {
-          const fireAt = shiftMemo(t.memo, base, t.for, 1, timeZone);
+          const fireAt = shift(base, t.for, 1, timeZone);
           if (fireAt > now) {
             if (fireAt < next) next = fireAt;
             ex?.waiting.push({ occurrence: `inactive-since:${base}`, at: fireAt });
@@ -654,15 +638,39 @@ export function evaluateRules(
       case 'date': {
         const instant = instantOfValue(t.fact(scope));
         if (instant !== undefined) {
+          const tracked = d ?? rs;
+          const handled = tracked.dateOf === instant ? (tracked.dateSteps ?? 0) : 0;
           for (let i = 0; i < t.offsets.length; i++) {
+            if ((handled & (1 << i)) !== 0) continue;
             const o = t.offsets[i]!;
-            const fireAt = shiftMemo(o.memo, instant, o.duration, o.sign, timeZone);
+            let fireAt: number;
+            if (o.duration.kind === 'fixed') fireAt = instant + o.sign * o.duration.ms;
+            else {
+              // A calendar offset costs a few time-zone lookups; its fixed bounds often suffice:
+              // a step that is certainly in the future and certainly not the next instant needs
+              // no exact time (explain lists every waiting step, so it computes them all).
+              const lo =
+                o.sign > 0
+                  ? instant + o.minMs - CALENDAR_SLACK
+                  : instant - o.maxMs - CALENDAR_SLACK;
+              const hi =
+                o.sign > 0
+                  ? instant + o.maxMs + CALENDAR_SLACK
+                  : instant - o.minMs + CALENDAR_SLACK;
+              if (ex === undefined && lo > now && lo >= next) continue;
+              if (hi <= floor) continue;
+              fireAt = shift(instant, o.duration, o.sign, timeZone);
+            }
             if (fireAt > now) {
               if (fireAt < next) next = fireAt;
               ex?.waiting.push({ occurrence: `date:${instant}`, step: o.label, at: fireAt });
-            } else if (fireAt > floor && !(d ?? rs).done.includes(fireAt)) {
+            } else if (fireAt > floor) {
               d ??= draftOf(rs);
-              pushDone(d, fireAt);
+              if (d.dateOf !== instant) {
+                d.dateOf = instant;
+                d.dateSteps = 0;
+              }
+              d.dateSteps = (d.dateSteps ?? 0) | (1 << i);
               ready ??= [];
               ready.push({
                 id: `date:${instant}`,
