@@ -376,15 +376,19 @@ function timed(condition: Condition): TimedCondition {
       probes.push((scope, now, best) => {
         const x = instant(get(scope));
         if (x === undefined) return best;
-        // the instants at which the test's truth can flip, given the comparators in core
-        const points =
+        // the instants at which the test's truth can flip, given the comparators in core:
+        // withinLast holds on [x, x + ms], olderThan after x + ms, withinNext on [x - ms, x]
+        const a =
           op === 'withinLast'
-            ? [Math.ceil(x), Math.floor(x + ms) + 1]
+            ? Math.ceil(x)
             : op === 'olderThan'
-              ? [Math.floor(x + ms) + 1]
-              : [Math.ceil(x - ms), Math.floor(x) + 1];
+              ? Math.floor(x + ms) + 1
+              : Math.ceil(x - ms);
+        const z =
+          op === 'olderThan' ? a : op === 'withinLast' ? Math.floor(x + ms) + 1 : Math.floor(x) + 1;
         let b = best;
-        for (const p of points) if (p > now && p < b) b = p;
+        if (a > now && a < b) b = a;
+        if (z > now && z < b) b = z;
         return b;
       });
     }

@@ -187,7 +187,9 @@ const EMPTY_RULE_STATE: TriggerRuleState = {
   watches: [],
 };
 const NO_EVENTS: readonly NormalizedTriggerEvent[] = [];
-const NO_SENT: readonly CappedAction[] = [];
+const NO_SENT: readonly CappedAction[] = /* @__PURE__ */ Object.freeze([]);
+const NO_ACTIONS: readonly PlannedAction[] = /* @__PURE__ */ Object.freeze([]);
+const NO_CANCELLATIONS: readonly TriggerCancellation[] = /* @__PURE__ */ Object.freeze([]);
 
 /** A fresh state, seeded with past events and a starting instant. @internal */
 export function initialState(set: RuleSet, options: TriggerStateOptions): TriggerState {
@@ -469,8 +471,9 @@ export function evaluateRules(
     }
   }
   let cancelled: Set<string> | undefined;
-  const cancellations: TriggerCancellation[] = [];
-  const candidates: Candidate[] = [];
+  // allocated on first use: most evaluations plan and cancel nothing
+  let cancellations: TriggerCancellation[] | undefined;
+  let candidates: Candidate[] | undefined;
   const explanations: RuleExplanation[] | undefined = explain ? [] : undefined;
   let rulesOut: Record<string, TriggerRuleState> | undefined;
   let next = Number.POSITIVE_INFINITY;
@@ -519,6 +522,7 @@ export function evaluateRules(
         };
         cancelled ??= new Set();
         cancelled.add(p.key);
+        cancellations ??= [];
         cancellations.push(c);
         ex?.cancelled.push(c);
       }
@@ -797,6 +801,7 @@ export function evaluateRules(
           occurrence: occ.id,
           step: occ.step === undefined ? action.step : `${occ.step}/${action.step}`,
         };
+        candidates ??= [];
         candidates.push({ r, occ, action, index, due, source, record });
       }
     }
@@ -811,9 +816,10 @@ export function evaluateRules(
   }
 
   // place the fired actions: by priority, then due time, then rule, occurrence and action order
-  const actions: PlannedAction[] = [];
+  let actions: PlannedAction[] = NO_ACTIONS as PlannedAction[];
   let sinceOf: Map<string, number> | undefined;
-  if (candidates.length > 0) {
+  if (candidates !== undefined) {
+    actions = [];
     if (candidates.length > 1) candidates.sort(byCandidateOrder);
     const capHistory: CappedAction[] = [...prevSent];
     for (const p of prevPending)
@@ -974,7 +980,7 @@ export function evaluateRules(
   const result: TriggerEvaluation = {
     state,
     actions,
-    cancel: cancellations,
+    cancel: cancellations ?? NO_CANCELLATIONS,
     nextEvaluationAt: Number.isFinite(next) ? next : null,
   };
   return explanations === undefined ? result : { ...result, rules: explanations };
