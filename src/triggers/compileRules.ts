@@ -294,6 +294,10 @@ export interface CompiledRule {
   readonly version: number;
   readonly kind: RuleTrigger['kind'];
   readonly trigger: CompiledTrigger;
+  /** Event-driven (event, event without follow-up, stage): nothing happens without its events or state. */
+  readonly idleWithoutEvents: boolean;
+  /** The event type of an event-driven trigger. */
+  readonly triggerEvent: string;
   readonly conditions: CompiledCondition | undefined;
   readonly actions: readonly CompiledAction[];
   readonly delay: Duration | undefined;
@@ -549,6 +553,8 @@ function compileRule(rule: TriggerRule, globalCaps: readonly ParsedFrequencyCap[
     version: rule.version,
     kind: t.kind,
     trigger,
+    idleWithoutEvents: trigger.kind === 'event' || trigger.kind === 'eventWithout',
+    triggerEvent: trigger.kind === 'event' || trigger.kind === 'eventWithout' ? trigger.event : '',
     conditions: rule.conditions === undefined ? undefined : compileCondition(rule.conditions),
     actions: rule.actions.map((spec) => ({
       spec,

@@ -273,6 +273,11 @@ function checkState(state: unknown, fn: string): TriggerState {
   return state as unknown as TriggerState;
 }
 
+function hasEventOfType(events: readonly NormalizedTriggerEvent[], type: string): boolean {
+  for (let i = 0; i < events.length; i++) if (events[i]!.type === type) return true;
+  return false;
+}
+
 function ruleStateOf(rules: TriggerState['rules'], id: string, fn: string): TriggerRuleState {
   if (!hasOwn.call(rules, id)) return EMPTY_RULE_STATE;
   const rs = rules[id];
@@ -479,6 +484,17 @@ export function evaluateRules(
   let next = Number.POSITIVE_INFINITY;
 
   for (const r of set.rules) {
+    // An event-driven rule with no event of its type in this batch, no occurrence waiting and no
+    // pending action has nothing to do (explain still reports it).
+    if (
+      r.idleWithoutEvents &&
+      explanations === undefined &&
+      (events.length === 0 || !hasEventOfType(events, r.triggerEvent)) &&
+      !hasOwn.call(prevRules, r.id) &&
+      pendingByRule?.has(r.id) !== true
+    ) {
+      continue;
+    }
     const rs = ruleStateOf(prevRules, r.id, fn);
     let d: Draft | undefined;
     const ex =
