@@ -392,14 +392,65 @@ function byOccurrenceOrder(a: Occurrence, b: Occurrence): number {
   );
 }
 
-/** Evaluates a rule set for one customer. @internal */
-export function evaluateRules(
+/** What one evaluation works on and collects; the phases below share it. */
+interface Work {
+  readonly set: RuleSet;
+  readonly customerId: string;
+  readonly timeZone: string;
+  readonly now: number;
+  /** Date and inactivity occurrences at or before this instant count as handled. */
+  readonly floor: number;
+  readonly events: readonly NormalizedTriggerEvent[];
+  readonly history: TriggerHistory;
+  readonly scope: Record<string, unknown>;
+  readonly explain: boolean;
+  next: number;
+  cancelled: Set<string> | undefined;
+  cancellations: TriggerCancellation[] | undefined;
+  candidates: Candidate[] | undefined;
+  // the rule being evaluated
+  rs: TriggerRuleState;
+  d: Draft | undefined;
+  ready: Occurrence[] | undefined;
+  ex: MutableRuleExplanation | undefined;
+}
+
+type MutableRuleExplanation = {
+  -readonly [K in keyof RuleExplanation]: RuleExplanation[K];
+} & {
+  occurrences: MutableOccurrenceExplanation[];
+  waiting: { occurrence: string; step?: string; at: number }[];
+  cancelled: TriggerCancellation[];
+};
+
+/** The rule's state as it stands in this evaluation (its draft once it changed). */
+function current(w: Work): TriggerRuleState | Draft {
+  return w.d ?? w.rs;
+}
+
+/** The rule's draft, created on the first change. */
+function draft(w: Work): Draft {
+  w.d ??= draftOf(w.rs);
+  return w.d;
+}
+
+function later(w: Work, t: number): void {
+  if (t > w.now && t < w.next) w.next = t;
+}
+
+function addReady(w: Work, occ: Occurrence): void {
+  w.ready ??= [];
+  w.ready.push(occ);
+}
+
+/** Validates the context and prepares the work of one evaluation. */
+function prepare(
   set: RuleSet,
   context: TriggerContext,
   nowInput: InstantInput,
   explain: boolean,
-): TriggerEvaluation | ExplainedTriggerEvaluation {
-  const fn = explain ? 'CompiledRules.explain' : 'CompiledRules.evaluate';
+  fn: string,
+): { work: Work; prev: TriggerState | null } {
   const now =
     typeof nowInput === 'number' && Number.isSafeInteger(nowInput)
       ? nowInput
@@ -441,11 +492,6 @@ export function evaluateRules(
     );
   }
   const prev = context.state == null ? null : checkState(context.state, fn);
-  const prevHistory = prev?.history ?? {};
-  const prevRules = prev?.rules ?? {};
-  const prevPending = prev?.pending ?? [];
-  const prevSent = prev?.sent ?? [];
-  const floor = prev?.asOf ?? Number.NEGATIVE_INFINITY;
   if (context.events !== undefined && !Array.isArray(context.events)) {
     failInput(
       { fn, path: ['events'], root: 'context' },
@@ -461,10 +507,480 @@ export function evaluateRules(
     context.events === undefined || context.events.length === 0
       ? NO_EVENTS
       : normalizeEvents(context.events, fn, 'context.events');
+  const prevHistory = prev?.history ?? {};
   const history = events.length === 0 ? prevHistory : foldHistory(prevHistory, events, set.history);
   const scope: Record<string, unknown> = set.usesView
     ? withView(copyOwn(facts), buildView(set, history, now))
     : facts;
+  return {
+    prev,
+    work: {
+      set,
+      customerId,
+      timeZone,
+      now,
+      floor: prev?.asOf ?? Number.NEGATIVE_INFINITY,
+      events,
+      history,
+      scope,
+      explain,
+      next: Number.POSITIVE_INFINITY,
+      cancelled: undefined,
+      cancellations: undefined,
+      candidates: undefined,
+      rs: EMPTY_RULE_STATE,
+      d: undefined,
+      ready: undefined,
+      ex: undefined,
+    },
+  };
+}
+
+/** Cancels the rule's pending actions that an exit or a goal has ended. */
+function cancelEnded(
+  w: Work,
+  r: CompiledRule,
+  pending: readonly PendingTriggerAction[],
+  exitNow: 'exit' | 'goal' | null,
+): void {
+  for (const p of pending) {
+    if (p.at <= w.now) continue;
+    const reason = exitNow ?? endedBetween(r, w.history, p.since, p.at);
+    if (reason === null) continue;
+    const c: TriggerCancellation = {
+      key: p.key,
+      definitionId: r.id,
+      occurrence: p.occurrence,
+      reason,
+    };
+    w.cancelled ??= new Set();
+    w.cancelled.add(p.key);
+    w.cancellations ??= [];
+    w.cancellations.push(c);
+    w.ex?.cancelled.push(c);
+  }
+}
+
+/** Event and event-without triggers: new events, then the occurrences waiting for their time. */
+function collectEvents(
+  w: Work,
+  t: Extract<CompiledRule['trigger'], { kind: 'event' | 'eventWithout' }>,
+): void {
+  const { events, now } = w;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.type !== t.event) continue;
+    const id = eventOccurrenceId(t.dedupe, t.dedupePath, e);
+    if (t.where !== undefined && !t.where.evaluate(e.properties, now)) {
+      w.ex?.occurrences.push({ occurrence: id, at: e.at, since: e.at, outcome: 'filtered' });
+      continue;
+    }
+    if (current(w).seen.includes(id)) {
+      w.ex?.occurrences.push({ occurrence: id, at: e.at, since: e.at, outcome: 'duplicate' });
+      continue;
+    }
+    const d = draft(w);
+    pushSeen(d, id);
+    const event = { id: e.id, type: e.type, at: e.at, properties: e.properties as Attributes };
+    const fireAt = t.kind === 'eventWithout' ? shift(e.at, t.within, 1, w.timeZone) : e.at;
+    if (t.kind === 'event' && fireAt <= now) {
+      addReady(w, { id, step: undefined, since: e.at, fireAt, event, threshold: undefined });
+    } else d.watches.push({ occurrence: id, since: e.at, fireAt, event });
+  }
+  const watches = current(w).watches;
+  if (watches.length === 0) return;
+  let kept: TriggerWatch[] | undefined;
+  for (let i = 0; i < watches.length; i++) {
+    const watch = watches[i]!;
+    let drop = false;
+    if (
+      t.kind === 'eventWithout' &&
+      happenedBetween(w.history, t.without, watch.since, watch.fireAt)
+    ) {
+      drop = true;
+      w.ex?.occurrences.push({
+        occurrence: watch.occurrence,
+        at: watch.fireAt,
+        since: watch.since,
+        outcome: 'followed',
+      });
+    } else if (watch.fireAt <= now) {
+      drop = true;
+      addReady(w, {
+        id: watch.occurrence,
+        step: undefined,
+        since: watch.since,
+        fireAt: watch.fireAt,
+        event: watch.event,
+        threshold: undefined,
+      });
+    }
+    if (drop) kept ??= watches.slice(0, i);
+    else {
+      kept?.push(watch);
+      later(w, watch.fireAt);
+      w.ex?.waiting.push({ occurrence: watch.occurrence, at: watch.fireAt });
+    }
+  }
+  if (kept !== undefined) draft(w).watches = kept;
+  const remaining = current(w).watches;
+  if (remaining.length > WATCH_LIMIT) {
+    draft(w).watches = [...remaining].sort(byFireAt).slice(-WATCH_LIMIT);
+  }
+}
+
+function byFireAt(a: TriggerWatch, b: TriggerWatch): number {
+  return a.fireAt - b.fireAt;
+}
+
+/** Inactivity: the end of the current stretch without the event. */
+function collectInactivity(
+  w: Work,
+  t: Extract<CompiledRule['trigger'], { kind: 'inactivity' }>,
+): void {
+  let base = historyOf(w.history, t.event)?.last;
+  if (base === undefined && t.since !== undefined) base = instantOfValue(t.since(w.scope));
+  if (base === undefined) return;
+  const fireAt = shift(base, t.for, 1, w.timeZone);
+  if (fireAt > w.now) {
+    later(w, fireAt);
+    w.ex?.waiting.push({ occurrence: `inactive-since:${base}`, at: fireAt });
+  } else if (fireAt > w.floor && !current(w).done.includes(fireAt)) {
+    pushDone(draft(w), fireAt);
+    addReady(w, {
+      id: `inactive-since:${base}`,
+      step: undefined,
+      since: fireAt,
+      fireAt,
+      event: undefined,
+      threshold: undefined,
+    });
+  }
+}
+
+/** Dates: each offset of the fact's instant, once per instant. */
+function collectDates(w: Work, t: Extract<CompiledRule['trigger'], { kind: 'date' }>): void {
+  const instant = instantOfValue(t.fact(w.scope));
+  if (instant === undefined) return;
+  const tracked = current(w);
+  const handled = tracked.dateOf === instant ? (tracked.dateSteps ?? 0) : 0;
+  for (let i = 0; i < t.offsets.length; i++) {
+    if ((handled & (1 << i)) !== 0) continue;
+    const o = t.offsets[i]!;
+    let fireAt: number;
+    if (o.duration.kind === 'fixed') fireAt = instant + o.sign * o.duration.ms;
+    else {
+      // A calendar offset costs a few time-zone lookups; its fixed bounds often suffice: a step
+      // that is certainly in the future and certainly not the next instant needs no exact time
+      // (explain lists every waiting step, so it computes them all).
+      const lo =
+        o.sign > 0 ? instant + o.minMs - CALENDAR_SLACK : instant - o.maxMs - CALENDAR_SLACK;
+      const hi =
+        o.sign > 0 ? instant + o.maxMs + CALENDAR_SLACK : instant - o.minMs + CALENDAR_SLACK;
+      if (!w.explain && lo > w.now && lo >= w.next) continue;
+      if (hi <= w.floor) continue;
+      fireAt = shift(instant, o.duration, o.sign, w.timeZone);
+    }
+    if (fireAt > w.now) {
+      later(w, fireAt);
+      w.ex?.waiting.push({ occurrence: `date:${instant}`, step: o.label, at: fireAt });
+    } else if (fireAt > w.floor) {
+      const d = draft(w);
+      if (d.dateOf !== instant) {
+        d.dateOf = instant;
+        d.dateSteps = 0;
+      }
+      d.dateSteps = (d.dateSteps ?? 0) | (1 << i);
+      addReady(w, {
+        id: `date:${instant}`,
+        step: o.label,
+        since: fireAt,
+        fireAt,
+        event: undefined,
+        threshold: undefined,
+      });
+    }
+  }
+}
+
+/** Segment entry: the condition turning true. */
+function collectEntry(w: Work, t: Extract<CompiledRule['trigger'], { kind: 'condition' }>): void {
+  const holds = t.condition.compiled.evaluate(w.scope, w.now);
+  const inside = w.rs.inside === true;
+  if (holds && !inside) {
+    const d = draft(w);
+    d.entries = (w.rs.entries ?? 0) + 1;
+    d.inside = true;
+    addReady(w, {
+      id: `entry:${d.entries}`,
+      step: undefined,
+      since: w.now,
+      fireAt: w.now,
+      event: undefined,
+      threshold: undefined,
+    });
+  } else if (!holds && inside) draft(w).inside = false;
+  if (t.condition.nextChange !== null) later(w, t.condition.nextChange(w.scope, w.now));
+  if (w.ex !== undefined) w.ex.triggerCondition = t.condition.compiled.explain(w.scope, w.now);
+}
+
+/** Milestones: the highest threshold newly reached. */
+function collectMilestone(
+  w: Work,
+  t: Extract<CompiledRule['trigger'], { kind: 'milestone' }>,
+): void {
+  const value = t.fact(w.scope);
+  if (typeof value !== 'number' || !Number.isFinite(value)) return;
+  const reached = w.rs.reached ?? Number.NEGATIVE_INFINITY;
+  let top: number | undefined;
+  for (const th of t.thresholds) if (th > reached && value >= th) top = th;
+  if (top === undefined) return;
+  draft(w).reached = top;
+  addReady(w, {
+    id: `milestone:${top}`,
+    step: undefined,
+    since: w.now,
+    fireAt: w.now,
+    event: undefined,
+    threshold: top,
+  });
+}
+
+/** Decides each due occurrence (exits, lateness, re-entry, conditions) and queues its actions. */
+function fireReady(w: Work, r: CompiledRule, exitNow: 'exit' | 'goal' | null): void {
+  const ready = w.ready;
+  if (ready === undefined) return;
+  if (ready.length > 1) ready.sort(byOccurrenceOrder);
+  const { now, scope, timeZone } = w;
+  for (const occ of ready) {
+    const record: MutableOccurrenceExplanation | undefined =
+      w.ex === undefined
+        ? undefined
+        : {
+            occurrence: occ.id,
+            ...(occ.step === undefined ? {} : { step: occ.step }),
+            at: occ.fireAt,
+            since: occ.since,
+            outcome: 'planned',
+          };
+    if (record !== undefined) w.ex!.occurrences.push(record);
+    const expired = r.expireMs !== undefined && now - occ.fireAt > r.expireMs;
+    const ended = exitNow ?? (expired ? null : endedBetween(r, w.history, occ.since, now));
+    if (ended !== null || expired) {
+      if (record !== undefined) {
+        if (ended !== null) {
+          record.outcome = 'exited';
+          record.reason = ended;
+        } else record.outcome = 'expired';
+      }
+      continue;
+    }
+    if (!reentryAllows(r, current(w), occ, timeZone)) {
+      if (record !== undefined) record.outcome = 'reentry';
+      continue;
+    }
+    if (r.conditions !== undefined && !r.conditions.evaluate(scope, now)) {
+      if (record !== undefined) {
+        record.outcome = 'conditions_failed';
+        record.conditions = r.conditions.explain(scope, now);
+      }
+      continue;
+    }
+    if (record !== undefined && r.conditions !== undefined) {
+      record.conditions = r.conditions.explain(scope, now);
+    }
+    const d = draft(w);
+    if (d.lastOccurrence !== occ.id) {
+      d.fired++;
+      d.lastFiredAt = occ.fireAt;
+      d.lastOccurrence = occ.id;
+    }
+    if (record !== undefined) record.actions = [];
+    for (let index = 0; index < r.actions.length; index++) {
+      const action = r.actions[index]!;
+      let due = r.delay === undefined ? occ.fireAt : shift(occ.fireAt, r.delay, 1, timeZone);
+      if (due < now) due = now;
+      if (r.window !== undefined) due = nextInSendWindow(due, r.window, timeZone);
+      const source: ActionSource = {
+        module: 'triggers',
+        definitionId: r.id,
+        version: r.version,
+        occurrence: occ.id,
+        step: occ.step === undefined ? action.step : `${occ.step}/${action.step}`,
+      };
+      w.candidates ??= [];
+      w.candidates.push({ r, occ, action, index, due, source, record });
+    }
+  }
+}
+
+/** Evaluates one rule: exits and goals, cancellations, occurrences, firing. */
+function evaluateRule(
+  w: Work,
+  r: CompiledRule,
+  rs: TriggerRuleState,
+  pending: readonly PendingTriggerAction[] | undefined,
+): void {
+  w.rs = rs;
+  w.d = undefined;
+  w.ready = undefined;
+  const { scope, now } = w;
+  let exitNow: 'exit' | 'goal' | null = null;
+  if (r.exitCondition?.compiled.evaluate(scope, now)) exitNow = 'exit';
+  else if (r.goalCondition?.compiled.evaluate(scope, now)) exitNow = 'goal';
+  const ex = w.ex;
+  if (ex !== undefined) {
+    if (r.exitCondition !== undefined) ex.exit = r.exitCondition.compiled.explain(scope, now);
+    if (r.goalCondition !== undefined) ex.goal = r.goalCondition.compiled.explain(scope, now);
+    if (r.conditions !== undefined) ex.conditions = r.conditions.explain(scope, now);
+  }
+  if (pending !== undefined) cancelEnded(w, r, pending, exitNow);
+  const t = r.trigger;
+  switch (t.kind) {
+    case 'event':
+    case 'eventWithout':
+      collectEvents(w, t);
+      break;
+    case 'inactivity':
+      collectInactivity(w, t);
+      break;
+    case 'date':
+      collectDates(w, t);
+      break;
+    case 'condition':
+      collectEntry(w, t);
+      break;
+    case 'milestone':
+      collectMilestone(w, t);
+      break;
+  }
+  fireReady(w, r, exitNow);
+}
+
+/**
+ * Places the fired actions by priority, then due time, then rule, occurrence and action order:
+ * frequency caps (counting sent and pending actions), send windows, lateness, templates.
+ */
+function place(
+  w: Work,
+  candidates: Candidate[],
+  prevSent: readonly CappedAction[],
+  prevPending: readonly PendingTriggerAction[],
+): { actions: PlannedAction[]; sinceOf: Map<string, number> } {
+  const actions: PlannedAction[] = [];
+  const sinceOf = new Map<string, number>();
+  if (candidates.length > 1) candidates.sort(byCandidateOrder);
+  const capHistory: CappedAction[] = [...prevSent];
+  for (const p of prevPending)
+    if (w.cancelled === undefined || !w.cancelled.has(p.key)) capHistory.push(p);
+  const { timeZone, customerId } = w;
+  for (const c of candidates) {
+    const { r, occ, action } = c;
+    const channel = action.spec.channel;
+    let at = c.due;
+    let suppressed: 'cap' | 'expired' | undefined;
+    if (r.caps.length > 0) {
+      const first = nextAllowedByCaps(capHistory, { at, channel, definitionId: r.id }, r.caps);
+      if (first !== at) {
+        if (r.onCap === 'skip' || !Number.isFinite(first)) suppressed = 'cap';
+        else {
+          let candidate = first;
+          let placed = false;
+          for (let i = 0; i < 64 && Number.isFinite(candidate); i++) {
+            const inWindow =
+              r.window === undefined ? candidate : nextInSendWindow(candidate, r.window, timeZone);
+            const allowed = nextAllowedByCaps(
+              capHistory,
+              { at: inWindow, channel, definitionId: r.id },
+              r.caps,
+            );
+            if (allowed === inWindow) {
+              candidate = inWindow;
+              placed = true;
+              break;
+            }
+            candidate = allowed;
+          }
+          if (!placed) suppressed = 'cap';
+          else if (r.expireMs !== undefined && candidate - occ.fireAt > r.expireMs) {
+            suppressed = 'expired';
+          } else at = candidate;
+        }
+      }
+    }
+    if (suppressed !== undefined) {
+      c.record?.actions?.push({
+        channel,
+        template: action.spec.template,
+        key: actionKey(customerId, c.source),
+        outcome: 'suppressed',
+        reason: suppressed,
+      });
+      continue;
+    }
+    capHistory.push({ at, channel, definitionId: r.id });
+    let params = action.spec.params ?? {};
+    let missing: readonly string[] = [];
+    if (action.render !== null) {
+      const tscope = copyOwn(w.scope);
+      tscope.$event = occ.event?.properties ?? {};
+      tscope.$trigger = {
+        occurrence: occ.id,
+        at: new Date(occ.fireAt).toISOString(),
+        ...(occ.threshold === undefined ? {} : { threshold: occ.threshold }),
+      };
+      const rendered = action.render(tscope);
+      params = rendered.params;
+      missing = rendered.missing;
+    }
+    const planned = planAction(
+      { channel, template: action.spec.template, params, priority: action.priority },
+      { customerId, dueAt: at, source: c.source },
+    );
+    actions.push(planned);
+    sinceOf.set(planned.key, occ.since);
+    c.record?.actions?.push({
+      channel,
+      template: action.spec.template,
+      key: planned.key,
+      outcome: 'planned',
+      dueAt: at,
+      ...(missing.length === 0 ? {} : { missing }),
+    });
+  }
+  actions.sort(byDueThenPriority);
+  if (w.explain) {
+    for (const c of candidates) {
+      const rec = c.record!;
+      if (rec.outcome === 'planned' && rec.actions!.every(isSuppressed)) rec.outcome = 'suppressed';
+    }
+  }
+  return { actions, sinceOf };
+}
+
+function byDueThenPriority(a: PlannedAction, b: PlannedAction): number {
+  return (
+    a.dueAt - b.dueAt || b.priority - a.priority || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+  );
+}
+
+function isSuppressed(a: ActionExplanation): boolean {
+  return a.outcome === 'suppressed';
+}
+
+/** Evaluates a rule set for one customer. @internal */
+export function evaluateRules(
+  set: RuleSet,
+  context: TriggerContext,
+  nowInput: InstantInput,
+  explain: boolean,
+): TriggerEvaluation | ExplainedTriggerEvaluation {
+  const fn = explain ? 'CompiledRules.explain' : 'CompiledRules.evaluate';
+  const { work: w, prev } = prepare(set, context, nowInput, explain, fn);
+  const { now, events } = w;
+  const prevRules = prev?.rules ?? {};
+  const prevPending = prev?.pending ?? [];
+  const prevSent = prev?.sent ?? [];
 
   let pendingByRule: Map<string, PendingTriggerAction[]> | undefined;
   if (prevPending.length > 0) {
@@ -475,479 +991,63 @@ export function evaluateRules(
       else list.push(p);
     }
   }
-  let cancelled: Set<string> | undefined;
-  // allocated on first use: most evaluations plan and cancel nothing
-  let cancellations: TriggerCancellation[] | undefined;
-  let candidates: Candidate[] | undefined;
   const explanations: RuleExplanation[] | undefined = explain ? [] : undefined;
   let rulesOut: Record<string, TriggerRuleState> | undefined;
-  let next = Number.POSITIVE_INFINITY;
 
   for (const r of set.rules) {
+    const pending = pendingByRule?.get(r.id);
     // An event-driven rule with no event of its type in this batch, no occurrence waiting and no
     // pending action has nothing to do (explain still reports it).
     if (
       r.idleWithoutEvents &&
-      explanations === undefined &&
+      !explain &&
+      pending === undefined &&
       (events.length === 0 || !hasEventOfType(events, r.triggerEvent)) &&
-      !hasOwn.call(prevRules, r.id) &&
-      pendingByRule?.has(r.id) !== true
+      !hasOwn.call(prevRules, r.id)
     ) {
       continue;
     }
-    const rs = ruleStateOf(prevRules, r.id, fn);
-    let d: Draft | undefined;
-    const ex =
-      explanations === undefined
-        ? undefined
-        : ({
-            ruleId: r.id,
-            version: r.version,
-            trigger: r.kind,
-            occurrences: [] as MutableOccurrenceExplanation[],
-            waiting: [] as { occurrence: string; step?: string; at: number }[],
-            cancelled: [] as TriggerCancellation[],
-          } as {
-            -readonly [K in keyof RuleExplanation]: RuleExplanation[K];
-          } & {
-            occurrences: MutableOccurrenceExplanation[];
-            waiting: { occurrence: string; step?: string; at: number }[];
-            cancelled: TriggerCancellation[];
-          });
-
-    let exitNow: 'exit' | 'goal' | null = null;
-    if (r.exitCondition?.compiled.evaluate(scope, now)) exitNow = 'exit';
-    else if (r.goalCondition?.compiled.evaluate(scope, now)) exitNow = 'goal';
-    if (ex !== undefined) {
-      if (r.exitCondition !== undefined) ex.exit = r.exitCondition.compiled.explain(scope, now);
-      if (r.goalCondition !== undefined) ex.goal = r.goalCondition.compiled.explain(scope, now);
-      if (r.conditions !== undefined) ex.conditions = r.conditions.explain(scope, now);
-    }
-
-    const mine = pendingByRule?.get(r.id);
-    if (mine !== undefined) {
-      for (const p of mine) {
-        if (p.at <= now) continue;
-        const reason = exitNow ?? endedBetween(r, history, p.since, p.at);
-        if (reason === null) continue;
-        const c: TriggerCancellation = {
-          key: p.key,
-          definitionId: r.id,
-          occurrence: p.occurrence,
-          reason,
-        };
-        cancelled ??= new Set();
-        cancelled.add(p.key);
-        cancellations ??= [];
-        cancellations.push(c);
-        ex?.cancelled.push(c);
-      }
-    }
-
-    let ready: Occurrence[] | undefined;
-    const t = r.trigger;
-    switch (t.kind) {
-      case 'event':
-      case 'eventWithout': {
-        for (let i = 0; i < events.length; i++) {
-          const e = events[i]!;
-          if (e.type !== t.event) continue;
-          const id = eventOccurrenceId(t.dedupe, t.dedupePath, e);
-          if (t.where !== undefined && !t.where.evaluate(e.properties, now)) {
-            ex?.occurrences.push({ occurrence: id, at: e.at, since: e.at, outcome: 'filtered' });
-            continue;
-          }
-          if ((d ?? rs).seen.includes(id)) {
-            ex?.occurrences.push({ occurrence: id, at: e.at, since: e.at, outcome: 'duplicate' });
-            continue;
-          }
-          d ??= draftOf(rs);
-          const dd = d;
-          pushSeen(dd, id);
-          const event = {
-            id: e.id,
-            type: e.type,
-            at: e.at,
-            properties: e.properties as Attributes,
-          };
-          const fireAt = t.kind === 'eventWithout' ? shift(e.at, t.within, 1, timeZone) : e.at;
-          if (t.kind === 'event' && fireAt <= now) {
-            ready ??= [];
-            ready.push({
-              id,
-              step: undefined,
-              since: e.at,
-              fireAt,
-              event,
-              threshold: undefined,
-            });
-          } else dd.watches.push({ occurrence: id, since: e.at, fireAt, event });
-        }
-        const watches = (d ?? rs).watches;
-        if (watches.length > 0) {
-          let kept: TriggerWatch[] | undefined;
-          for (let i = 0; i < watches.length; i++) {
-            const w = watches[i]!;
-            let drop = false;
-            if (
-              t.kind === 'eventWithout' &&
-              happenedBetween(history, t.without, w.since, w.fireAt)
-            ) {
-              drop = true;
-              ex?.occurrences.push({
-                occurrence: w.occurrence,
-                at: w.fireAt,
-                since: w.since,
-                outcome: 'followed',
-              });
-            } else if (w.fireAt <= now) {
-              drop = true;
-              ready ??= [];
-              ready.push({
-                id: w.occurrence,
-                step: undefined,
-                since: w.since,
-                fireAt: w.fireAt,
-                event: w.event,
-                threshold: undefined,
-              });
-            }
-            if (drop) kept ??= watches.slice(0, i);
-            else {
-              kept?.push(w);
-              if (w.fireAt > now && w.fireAt < next) next = w.fireAt;
-              ex?.waiting.push({ occurrence: w.occurrence, at: w.fireAt });
-            }
-          }
-          if (kept !== undefined) {
-            d ??= draftOf(rs);
-            d.watches = kept;
-          }
-          const current = (d ?? rs).watches;
-          if (current.length > WATCH_LIMIT) {
-            d ??= draftOf(rs);
-            d.watches = [...current].sort((a, b) => a.fireAt - b.fireAt).slice(-WATCH_LIMIT);
-          }
-        }
-        break;
-      }
-      case 'inactivity': {
-        let base = historyOf(history, t.event)?.last;
-        if (base === undefined && t.since !== undefined) base = instantOfValue(t.since(scope));
-        if (base !== undefined) {
-          const fireAt = shift(base, t.for, 1, timeZone);
-          if (fireAt > now) {
-            if (fireAt < next) next = fireAt;
-            ex?.waiting.push({ occurrence: `inactive-since:${base}`, at: fireAt });
-          } else if (fireAt > floor && !(d ?? rs).done.includes(fireAt)) {
-            d ??= draftOf(rs);
-            pushDone(d, fireAt);
-            ready ??= [];
-            ready.push({
-              id: `inactive-since:${base}`,
-              step: undefined,
-              since: fireAt,
-              fireAt,
-              event: undefined,
-              threshold: undefined,
-            });
-          }
-        }
-        break;
-      }
-      case 'date': {
-        const instant = instantOfValue(t.fact(scope));
-        if (instant !== undefined) {
-          const tracked = d ?? rs;
-          const handled = tracked.dateOf === instant ? (tracked.dateSteps ?? 0) : 0;
-          for (let i = 0; i < t.offsets.length; i++) {
-            if ((handled & (1 << i)) !== 0) continue;
-            const o = t.offsets[i]!;
-            let fireAt: number;
-            if (o.duration.kind === 'fixed') fireAt = instant + o.sign * o.duration.ms;
-            else {
-              // A calendar offset costs a few time-zone lookups; its fixed bounds often suffice:
-              // a step that is certainly in the future and certainly not the next instant needs
-              // no exact time (explain lists every waiting step, so it computes them all).
-              const lo =
-                o.sign > 0
-                  ? instant + o.minMs - CALENDAR_SLACK
-                  : instant - o.maxMs - CALENDAR_SLACK;
-              const hi =
-                o.sign > 0
-                  ? instant + o.maxMs + CALENDAR_SLACK
-                  : instant - o.minMs + CALENDAR_SLACK;
-              if (ex === undefined && lo > now && lo >= next) continue;
-              if (hi <= floor) continue;
-              fireAt = shift(instant, o.duration, o.sign, timeZone);
-            }
-            if (fireAt > now) {
-              if (fireAt < next) next = fireAt;
-              ex?.waiting.push({ occurrence: `date:${instant}`, step: o.label, at: fireAt });
-            } else if (fireAt > floor) {
-              d ??= draftOf(rs);
-              if (d.dateOf !== instant) {
-                d.dateOf = instant;
-                d.dateSteps = 0;
-              }
-              d.dateSteps = (d.dateSteps ?? 0) | (1 << i);
-              ready ??= [];
-              ready.push({
-                id: `date:${instant}`,
-                step: o.label,
-                since: fireAt,
-                fireAt,
-                event: undefined,
-                threshold: undefined,
-              });
-            }
-          }
-        }
-        break;
-      }
-      case 'condition': {
-        const holds = t.condition.compiled.evaluate(scope, now);
-        const inside = rs.inside === true;
-        if (holds && !inside) {
-          d ??= draftOf(rs);
-          const dd = d;
-          dd.entries = (rs.entries ?? 0) + 1;
-          dd.inside = true;
-          ready ??= [];
-          ready.push({
-            id: `entry:${dd.entries}`,
-            step: undefined,
-            since: now,
-            fireAt: now,
-            event: undefined,
-            threshold: undefined,
-          });
-        } else if (!holds && inside) {
-          d ??= draftOf(rs);
-          d.inside = false;
-        }
-        if (t.condition.nextChange !== null) {
-          const change = t.condition.nextChange(scope, now);
-          if (change > now && change < next) next = change;
-        }
-        if (ex !== undefined) ex.triggerCondition = t.condition.compiled.explain(scope, now);
-        break;
-      }
-      case 'milestone': {
-        const value = t.fact(scope);
-        if (typeof value === 'number' && Number.isFinite(value)) {
-          const reached = rs.reached ?? Number.NEGATIVE_INFINITY;
-          let top: number | undefined;
-          for (const th of t.thresholds) if (th > reached && value >= th) top = th;
-          if (top !== undefined) {
-            d ??= draftOf(rs);
-            d.reached = top;
-            ready ??= [];
-            ready.push({
-              id: `milestone:${top}`,
-              step: undefined,
-              since: now,
-              fireAt: now,
-              event: undefined,
-              threshold: top,
-            });
-          }
-        }
-        break;
-      }
-    }
-
-    if (ready !== undefined && ready.length > 1) ready.sort(byOccurrenceOrder);
-    const readyCount = ready === undefined ? 0 : ready.length;
-    for (let i = 0; i < readyCount; i++) {
-      const occ = ready![i]!;
-      const record: MutableOccurrenceExplanation | undefined =
-        ex === undefined
-          ? undefined
-          : {
-              occurrence: occ.id,
-              ...(occ.step === undefined ? {} : { step: occ.step }),
-              at: occ.fireAt,
-              since: occ.since,
-              outcome: 'planned',
-            };
-      if (record !== undefined) ex!.occurrences.push(record);
-      const expired = r.expireMs !== undefined && now - occ.fireAt > r.expireMs;
-      const ended = exitNow ?? (expired ? null : endedBetween(r, history, occ.since, now));
-      if (ended !== null || expired) {
-        if (record !== undefined) {
-          if (ended !== null) {
-            record.outcome = 'exited';
-            record.reason = ended;
-          } else record.outcome = 'expired';
-        }
-        continue;
-      }
-      if (!reentryAllows(r, d ?? rs, occ, timeZone)) {
-        if (record !== undefined) record.outcome = 'reentry';
-        continue;
-      }
-      if (r.conditions !== undefined && !r.conditions.evaluate(scope, now)) {
-        if (record !== undefined) {
-          record.outcome = 'conditions_failed';
-          record.conditions = r.conditions.explain(scope, now);
-        }
-        continue;
-      }
-      if (record !== undefined && r.conditions !== undefined) {
-        record.conditions = r.conditions.explain(scope, now);
-      }
-      d ??= draftOf(rs);
-      const dd = d;
-      if (dd.lastOccurrence !== occ.id) {
-        dd.fired++;
-        dd.lastFiredAt = occ.fireAt;
-        dd.lastOccurrence = occ.id;
-      }
-      if (record !== undefined) record.actions = [];
-      for (let index = 0; index < r.actions.length; index++) {
-        const action = r.actions[index]!;
-        let due = r.delay === undefined ? occ.fireAt : shift(occ.fireAt, r.delay, 1, timeZone);
-        if (due < now) due = now;
-        if (r.window !== undefined) due = nextInSendWindow(due, r.window, timeZone);
-        const source: ActionSource = {
-          module: 'triggers',
-          definitionId: r.id,
+    w.ex = explain
+      ? {
+          ruleId: r.id,
           version: r.version,
-          occurrence: occ.id,
-          step: occ.step === undefined ? action.step : `${occ.step}/${action.step}`,
-        };
-        candidates ??= [];
-        candidates.push({ r, occ, action, index, due, source, record });
-      }
-    }
-
-    if (d !== undefined) {
+          trigger: r.kind,
+          occurrences: [],
+          waiting: [],
+          cancelled: [],
+        }
+      : undefined;
+    evaluateRule(w, r, ruleStateOf(prevRules, r.id, fn), pending);
+    if (w.d !== undefined) {
       rulesOut ??= copyOwn(prevRules) as Record<string, TriggerRuleState>;
-      const out: TriggerRuleState = d;
       // rule ids passed validation: plain assignment cannot reach a prototype
-      rulesOut[r.id] = out;
+      rulesOut[r.id] = w.d;
     }
-    if (ex !== undefined) explanations!.push(ex as RuleExplanation);
+    if (w.ex !== undefined) explanations!.push(w.ex as RuleExplanation);
   }
 
-  // place the fired actions: by priority, then due time, then rule, occurrence and action order
-  let actions: PlannedAction[] = NO_ACTIONS as PlannedAction[];
+  let actions: readonly PlannedAction[] = NO_ACTIONS;
   let sinceOf: Map<string, number> | undefined;
-  if (candidates !== undefined) {
-    actions = [];
-    if (candidates.length > 1) candidates.sort(byCandidateOrder);
-    const capHistory: CappedAction[] = [...prevSent];
-    for (const p of prevPending)
-      if (cancelled === undefined || !cancelled.has(p.key)) capHistory.push(p);
-    for (const c of candidates) {
-      const { r, occ, action } = c;
-      const channel = action.spec.channel;
-      let at = c.due;
-      let suppressed: 'cap' | 'expired' | undefined;
-      if (r.caps.length > 0) {
-        const first = nextAllowedByCaps(capHistory, { at, channel, definitionId: r.id }, r.caps);
-        if (first !== at) {
-          if (r.onCap === 'skip' || !Number.isFinite(first)) suppressed = 'cap';
-          else {
-            let candidate = first;
-            let placed = false;
-            for (let i = 0; i < 64 && Number.isFinite(candidate); i++) {
-              const inWindow =
-                r.window === undefined
-                  ? candidate
-                  : nextInSendWindow(candidate, r.window, timeZone);
-              const allowed = nextAllowedByCaps(
-                capHistory,
-                { at: inWindow, channel, definitionId: r.id },
-                r.caps,
-              );
-              if (allowed === inWindow) {
-                candidate = inWindow;
-                placed = true;
-                break;
-              }
-              candidate = allowed;
-            }
-            if (!placed) suppressed = 'cap';
-            else if (r.expireMs !== undefined && candidate - occ.fireAt > r.expireMs)
-              suppressed = 'expired';
-            else at = candidate;
-          }
-        }
-      }
-      if (suppressed !== undefined) {
-        c.record?.actions?.push({
-          channel,
-          template: action.spec.template,
-          key: actionKey(customerId, c.source),
-          outcome: 'suppressed',
-          reason: suppressed,
-        });
-        continue;
-      }
-      capHistory.push({ at, channel, definitionId: r.id });
-      let params = action.spec.params ?? {};
-      let missing: readonly string[] = [];
-      if (action.render !== null) {
-        const tscope = copyOwn(scope);
-        tscope.$event = occ.event?.properties ?? {};
-        tscope.$trigger = {
-          occurrence: occ.id,
-          at: new Date(occ.fireAt).toISOString(),
-          ...(occ.threshold === undefined ? {} : { threshold: occ.threshold }),
-        };
-        const rendered = action.render(tscope);
-        params = rendered.params;
-        missing = rendered.missing;
-      }
-      const planned = planAction(
-        { channel, template: action.spec.template, params, priority: action.priority },
-        { customerId, dueAt: at, source: c.source },
-      );
-      actions.push(planned);
-      sinceOf ??= new Map();
-      sinceOf.set(planned.key, occ.since);
-      c.record?.actions?.push({
-        channel,
-        template: action.spec.template,
-        key: planned.key,
-        outcome: 'planned',
-        dueAt: at,
-        ...(missing.length === 0 ? {} : { missing }),
-      });
-    }
-    actions.sort(
-      (a, b) =>
-        a.dueAt - b.dueAt ||
-        b.priority - a.priority ||
-        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-    );
-    if (explanations !== undefined) {
-      for (const c of candidates) {
-        const rec = c.record!;
-        if (rec.outcome === 'planned' && rec.actions!.every((a) => a.outcome === 'suppressed')) {
-          rec.outcome = 'suppressed';
-        }
-      }
-    }
+  if (w.candidates !== undefined) {
+    ({ actions, sinceOf } = place(w, w.candidates, prevSent, prevPending));
   }
 
+  // what stays pending, and what caps keep counting; reused as is when nothing changed
   const keepSent = set.maxCapMs > 0;
   const horizon = now - set.maxCapMs;
   let pending: readonly PendingTriggerAction[] = prevPending;
   let sent: readonly CappedAction[] = keepSent ? prevSent : NO_SENT;
-  const settled =
-    actions.length === 0 &&
-    cancelled === undefined &&
-    allAfter(prevPending, now) &&
-    (!keepSent || allAfter(prevSent, horizon));
-  if (!settled) {
+  if (
+    actions.length > 0 ||
+    w.cancelled !== undefined ||
+    !allAfter(prevPending, now) ||
+    (keepSent && !allAfter(prevSent, horizon))
+  ) {
     const nextPending: PendingTriggerAction[] = [];
     const nextSent: CappedAction[] = [];
     if (keepSent) for (const x of prevSent) if (x.at > horizon) nextSent.push(x);
     for (const p of prevPending) {
-      if (cancelled?.has(p.key)) continue;
+      if (w.cancelled?.has(p.key)) continue;
       if (p.at > now) nextPending.push(p);
       else if (keepSent && p.at > horizon) {
         nextSent.push({ at: p.at, channel: p.channel, definitionId: p.definitionId });
@@ -977,9 +1077,8 @@ export function evaluateRules(
       let lastDue = Number.NEGATIVE_INFINITY;
       for (const p of pending) if (p.definitionId === r.id && p.at > lastDue) lastDue = p.at;
       for (const c of [r.exitCondition, r.goalCondition]) {
-        const change = c?.nextChange?.(scope, now);
-        if (change !== undefined && change < lastDue && change > now && change < next)
-          next = change;
+        const change = c?.nextChange?.(w.scope, now);
+        if (change !== undefined && change < lastDue) later(w, change);
       }
     }
   }
@@ -988,7 +1087,7 @@ export function evaluateRules(
     version: 1,
     evaluatedAt: prev?.evaluatedAt != null && prev.evaluatedAt > now ? prev.evaluatedAt : now,
     asOf: prev?.asOf ?? null,
-    history,
+    history: w.history,
     rules: rulesOut ?? prevRules,
     pending,
     sent,
@@ -996,8 +1095,8 @@ export function evaluateRules(
   const result: TriggerEvaluation = {
     state,
     actions,
-    cancel: cancellations ?? NO_CANCELLATIONS,
-    nextEvaluationAt: Number.isFinite(next) ? next : null,
+    cancel: w.cancellations ?? NO_CANCELLATIONS,
+    nextEvaluationAt: Number.isFinite(w.next) ? w.next : null,
   };
   return explanations === undefined ? result : { ...result, rules: explanations };
 }
