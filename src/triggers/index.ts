@@ -54,6 +54,7 @@ export {
   type RuleExplanation,
   type TriggerCancellation,
 } from './describeTriggerExplanation';
+export { evaluateTriggers } from './evaluateTriggers';
 export {
   type EventTypeHistory,
   type TriggerHistory,

@@ -1,10 +1,12 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { PlannedAction } from '../core/action';
+import type { InstantInput } from '../core/instant';
 import {
   type CompiledRules,
   compileRules,
   defineRule,
   type ExplainedTriggerEvaluation,
+  evaluateTriggers,
   type RuleTrigger,
   renderTemplate,
   type TemplateRendering,
@@ -59,6 +61,18 @@ describe('triggers public types', () => {
     rules.evaluate({ customerId: 'c', facts: { at: new Map() } }, 0);
     // @ts-expect-error options object only
     compileRules([rule], true);
+  });
+
+  it('the standalone evaluator takes compiled rules, a context and an instant', () => {
+    const rules = compileRules([rule]);
+    expectTypeOf(evaluateTriggers).parameters.toEqualTypeOf<
+      [CompiledRules, TriggerContext, InstantInput]
+    >();
+    expectTypeOf(
+      evaluateTriggers(rules, { customerId: 'c' }, 0),
+    ).toEqualTypeOf<TriggerEvaluation>();
+    // @ts-expect-error rules must be compiled first
+    evaluateTriggers([rule], { customerId: 'c' }, 0);
   });
 
   it('history and templates', () => {
