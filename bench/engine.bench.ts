@@ -229,6 +229,7 @@ async function dailyTickGroup(pop: Population): Promise<BenchGroup> {
     notes: () => ({
       'actions planned': planned,
       'actions delivered': delivered,
+      'sends seen by the delivery (both groups)': sent,
       'heap after (MB)': Math.round(process.memoryUsage().heapUsed / 1e6),
     }),
   };
@@ -326,7 +327,8 @@ async function postgresGroup(): Promise<BenchGroup | null> {
         kind: 'rate',
         case: `${WORKERS} engines deliver, one connection each`,
         atLeastPerSecond: 5000,
-        description: 'the PostgreSQL store claims and completes at least 5,000 actions/s with 4 workers',
+        description:
+          'the PostgreSQL store claims and completes at least 5,000 actions/s with 4 workers',
       },
     ],
     notes: () => ({ 'actions delivered': delivered }),

@@ -11,3 +11,4 @@ export * from './core/index';
 export * from './dunning/index';
 export * from './lifecycle/index';
 export * from './metrics/index';
+export * from './triggers/index';

@@ -188,8 +188,13 @@ export function checkFactPath(path: unknown): RetentionIssue | null {
   return null;
 }
 
-/** Reads a fact by a pre-split path, through own properties only. */
-function makeGetter(path: string): (facts: unknown) => unknown {
+/**
+ * Reads a fact by a pre-split path, through own properties only. Exported for modules that
+ * compile their own fact readers (triggers' windows and templates), not from the package.
+ *
+ * @internal
+ */
+export function makeGetter(path: string): (facts: unknown) => unknown {
   const segments = path.split('.');
   const hasOwn = Object.prototype.hasOwnProperty;
   const step = (value: unknown, key: string): unknown =>

@@ -181,13 +181,27 @@ describe('built-in dunning planner', () => {
           at: T0,
         },
         // an unknown outcome
-        { id: 'p2', customerId: 'c1', amount: 1, currency: 'USD', outcome: 'maybe', at: T0 } as never,
+        {
+          id: 'p2',
+          customerId: 'c1',
+          amount: 1,
+          currency: 'USD',
+          outcome: 'maybe',
+          at: T0,
+        } as never,
       ]),
     ).rejects.toThrow(/payments\[1\]\.outcome/);
     await expect(
       engine.ingestSubscriptions([
         // a subscription without its customer
-        { id: 's1', plan: 'x', status: 'active', amount: 1, currency: 'USD', startedAt: T0 } as never,
+        {
+          id: 's1',
+          plan: 'x',
+          status: 'active',
+          amount: 1,
+          currency: 'USD',
+          startedAt: T0,
+        } as never,
       ]),
     ).rejects.toThrow(/subscriptions\[0\]\.customerId/);
     expect(await store.listActions({ customerId: 'c1' })).toEqual([]);

@@ -81,6 +81,15 @@ describe('tree-shaking', () => {
     expect(out.length).toBeLessThan(12_000);
   });
 
+  it('a template from retention-kit/triggers brings neither zod nor the rule evaluator', async () => {
+    const out = await bundle(
+      `import { renderTemplate } from 'retention-kit/triggers'; console.log(renderTemplate('Hi {{name}}', { name: 'x' }).text);`,
+    );
+    expect(out).not.toMatch(/ZodError|\$ZodType|zod/);
+    expect(out).not.toContain('CompiledRules.evaluate');
+    expect(out).not.toContain('inactive-since');
+  });
+
   it('a record schema brings zod only when it is used', async () => {
     const out = await bundle(
       `import { customerSchema } from 'retention-kit'; console.log(customerSchema().parse({ id: 'c', signedUpAt: 0 }));`,

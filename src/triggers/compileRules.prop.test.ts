@@ -1,0 +1,310 @@
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { assertPure } from '../../test/helpers/contracts';
+import {
+  arbEvents,
+  arbFacts,
+  arbGlobalCaps,
+  arbRules,
+  arbZone,
+  GRID,
+  simulate,
+  T0,
+} from '../../test/helpers/triggerArbitraries';
+import type { PlannedAction } from '../core/action';
+import { parseFrequencyCaps } from '../core/caps';
+import { nextInSendWindow } from '../core/schedule';
+import { compileRules } from './compileRules';
+import type { TriggerRule } from './defineRule';
+
+/** Planned actions of a run, minus those cancelled later. */
+function delivered(steps: ReturnType<typeof simulate>): PlannedAction[] {
+  const cancelled = new Set(steps.flatMap((s) => s.result.cancel.map((c) => c.key)));
+  return steps.flatMap((s) => s.result.actions).filter((a) => !cancelled.has(a.key));
+}
+
+const line = (a: PlannedAction) => `${a.key}@${a.dueAt}`;
+
+describe('evaluate properties', () => {
+  it('is deterministic and does not mutate its inputs', () => {
+    fc.assert(
+      fc.property(
+        arbRules({ nowOperators: true, ruleCaps: true, optOut: true }),
+        arbGlobalCaps,
+        arbFacts,
+        arbEvents,
+        arbZone,
+        fc.integer({ min: 0, max: 12 * 96 }),
+        (rules, caps, rawFacts, events, timeZone, k) => {
+          const compiled = compileRules(rules, { caps });
+          // fast-check builds records without a prototype; stored JSON has one
+          const facts = JSON.parse(JSON.stringify(rawFacts));
+          const now = T0 + k * GRID;
+          const half = events.filter((e) => (e.at as number) <= now);
+          const first = assertPure(
+            (c, n) => compiled.evaluate(c, n),
+            { customerId: 'c1', timeZone, facts, events: half },
+            now,
+          );
+          assertPure(
+            (c, n) => compiled.explain(c, n),
+            {
+              customerId: 'c1',
+              timeZone,
+              facts,
+              events: events.filter((e) => !half.includes(e)),
+              state: first.state,
+            },
+            now + 3 * GRID,
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('following nextEvaluationAt plans exactly what evaluating at every grid point plans', () => {
+    fc.assert(
+      fc.property(
+        arbRules({ ruleCaps: true, optOut: true }),
+        arbGlobalCaps,
+        arbFacts,
+        arbEvents,
+        arbZone,
+        (rules, caps, facts, events, timeZone) => {
+          const compiled = compileRules(rules, { caps });
+          const options = { timeZone, facts: () => facts };
+          const scheduled = simulate(compiled, events, options);
+          const stepping = simulate(compiled, events, { ...options, stepping: true });
+          const lines = (steps: typeof scheduled) =>
+            steps
+              .flatMap((s) => s.result.actions)
+              .map(line)
+              .sort();
+          const cancels = (steps: typeof scheduled) =>
+            steps.flatMap((s) => s.result.cancel.map((c) => c.key)).sort();
+          expect(lines(scheduled)).toEqual(lines(stepping));
+          expect(cancels(scheduled)).toEqual(cancels(stepping));
+          // and the scheduler needed far fewer evaluations
+          expect(scheduled.length).toBeLessThanOrEqual(stepping.length);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('nextEvaluationAt is later than now, and nothing is planned or cancelled before it', () => {
+    fc.assert(
+      fc.property(
+        arbRules({ nowOperators: true, ruleCaps: true }),
+        arbGlobalCaps,
+        arbFacts,
+        arbEvents,
+        arbZone,
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 6 }),
+        (rules, caps, facts, events, timeZone, probes) => {
+          const compiled = compileRules(rules, { caps });
+          const steps = simulate(compiled, events, { timeZone, facts: () => facts });
+          for (const s of steps) {
+            const next = s.result.nextEvaluationAt;
+            if (next !== null) expect(next).toBeGreaterThan(s.now);
+            const until = next ?? s.now + 30 * 86_400_000;
+            const times = [
+              s.now + 1,
+              until - 1,
+              ...probes.map((p) => Math.floor(s.now + 1 + p * (until - s.now - 2))),
+            ];
+            for (const t of times) {
+              if (t <= s.now || t >= until) continue;
+              const probe = compiled.evaluate(
+                { customerId: 'c1', timeZone, facts, state: s.result.state },
+                t,
+              );
+              expect(probe.actions).toEqual([]);
+              expect(probe.cancel).toEqual([]);
+            }
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('never plans inside quiet hours', () => {
+    fc.assert(
+      fc.property(
+        arbRules({ ruleCaps: true, deferOnCap: true }),
+        arbGlobalCaps,
+        arbFacts,
+        arbEvents,
+        arbZone,
+        (rules, caps, facts, events, timeZone) => {
+          const compiled = compileRules(rules, { caps });
+          const windows = new Map(rules.map((r) => [r.id, r.delivery?.sendWindow]));
+          for (const a of simulate(compiled, events, { timeZone, facts: () => facts }).flatMap(
+            (s) => s.result.actions,
+          )) {
+            const window = windows.get(a.source.definitionId);
+            if (window !== undefined)
+              expect(nextInSendWindow(a.dueAt, window, timeZone)).toBe(a.dueAt);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('never exceeds a frequency cap', () => {
+    fc.assert(
+      fc.property(
+        arbRules({ ruleCaps: true }),
+        arbGlobalCaps.filter((c) => c.length > 0),
+        arbFacts,
+        arbEvents,
+        arbZone,
+        (rules, caps, facts, events, timeZone) => {
+          const compiled = compileRules(rules, { caps });
+          const actions = delivered(simulate(compiled, events, { timeZone, facts: () => facts }));
+          const check = (
+            cap: ReturnType<typeof parseFrequencyCaps>[number],
+            group: PlannedAction[],
+          ) => {
+            const times = group
+              .filter((a) => cap.channel === undefined || a.channel === cap.channel)
+              .map((a) => a.dueAt);
+            for (const end of times) {
+              const inWindow = times.filter((t) => t > end - cap.perMs && t <= end).length;
+              expect(inWindow).toBeLessThanOrEqual(cap.max);
+            }
+          };
+          const groupBy = (key: (a: PlannedAction) => string) => {
+            const m = new Map<string, PlannedAction[]>();
+            for (const a of actions) m.set(key(a), [...(m.get(key(a)) ?? []), a]);
+            return [...m.values()];
+          };
+          for (const cap of parseFrequencyCaps(caps)) {
+            const groups =
+              cap.scope === 'customer'
+                ? [actions]
+                : groupBy((a) => (cap.scope === 'channel' ? a.channel : a.source.definitionId));
+            for (const g of groups) check(cap, g);
+          }
+          for (const rule of rules) {
+            for (const cap of parseFrequencyCaps(rule.delivery?.caps ?? [])) {
+              check(
+                cap,
+                actions.filter((a) => a.source.definitionId === rule.id),
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('never plans or keeps an action after an exit or a goal', () => {
+    fc.assert(
+      fc.property(
+        arbRules(),
+        arbFacts,
+        arbEvents,
+        arbZone,
+        fc.integer({ min: 0, max: 12 * 96 }),
+        (rules, facts, events, timeZone, flagAt) => {
+          const compiled = compileRules(rules);
+          const switchAt = T0 + flagAt * GRID;
+          const factsAt = (now: number) => ({ ...facts, flag: now >= switchAt });
+          const byId = new Map<string, TriggerRule>(rules.map((r) => [r.id, r]));
+          // evaluate at every grid point so fact changes are seen when they happen
+          const steps = simulate(compiled, events, {
+            timeZone,
+            facts: factsAt,
+            stepping: true,
+          }).filter((s) => s.now <= T0 + 4 * 86_400_000);
+          const cancelled = new Set(steps.flatMap((s) => s.result.cancel.map((c) => c.key)));
+          const lastNow = steps[steps.length - 1]!.now;
+          for (const s of steps) {
+            for (const rule of rules) {
+              const exitHolds =
+                s.now >= switchAt &&
+                (rule.exit?.condition !== undefined || rule.goal?.condition !== undefined);
+              if (!exitHolds) continue;
+              expect(s.result.actions.filter((a) => a.source.definitionId === rule.id)).toEqual([]);
+              expect(
+                s.result.state.pending.filter((p) => p.definitionId === rule.id && p.at > s.now),
+              ).toEqual([]);
+            }
+            // replay with explanations to learn when each planned occurrence started
+            const explained = compiled.explain(
+              {
+                customerId: 'c1',
+                timeZone,
+                facts: factsAt(s.now),
+                events: [...s.events],
+                ...(s.input === undefined ? {} : { state: s.input }),
+              },
+              s.now,
+            );
+            for (const r of explained.rules) {
+              const rule = byId.get(r.ruleId)!;
+              const ends = [...(rule.exit?.events ?? []), ...(rule.goal?.events ?? [])];
+              for (const o of r.occurrences) {
+                for (const a of o.actions ?? []) {
+                  if (a.outcome !== 'planned' || cancelled.has(a.key)) continue;
+                  for (const e of events) {
+                    const g = e.at as number;
+                    if (!ends.includes(e.type) || g > lastNow) continue;
+                    const violates = o.since < g && (g < a.dueAt! || g <= s.now);
+                    expect(violates, `${r.ruleId} ${o.occurrence} ${a.key} vs ${e.id}`).toBe(false);
+                  }
+                }
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it('gives an occurrence the same key when a lost evaluation is replayed later', () => {
+    fc.assert(
+      fc.property(
+        arbRules({ everyOnly: true, factsOnlyConditions: true }),
+        arbFacts,
+        arbEvents,
+        arbZone,
+        fc.nat(),
+        fc.integer({ min: 1, max: 6 }),
+        (rules, facts, events, timeZone, from, span) => {
+          const compiled = compileRules(rules);
+          const steps = simulate(compiled, events, { timeZone, facts: () => facts });
+          const k = from % steps.length;
+          const last = Math.min(steps.length - 1, k + span);
+          const original = new Set(
+            steps.slice(k, last + 1).flatMap((s) => s.result.actions.map((a) => a.key)),
+          );
+          const replay = compiled.evaluate(
+            {
+              customerId: 'c1',
+              timeZone,
+              facts,
+              events: steps.slice(k, last + 1).flatMap((s) => s.events),
+              ...(steps[k]!.input === undefined ? {} : { state: steps[k]!.input }),
+            },
+            steps[last]!.now,
+          );
+          for (const a of replay.actions)
+            expect(original.has(a.key), `${a.source.definitionId} ${a.source.occurrence}`).toBe(
+              true,
+            );
+          // and no key is ever planned twice along one run
+          const all = steps.flatMap((s) => s.result.actions.map((a) => a.key));
+          expect(new Set(all).size).toBe(all.length);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
