@@ -17,6 +17,7 @@ export interface Entry {
 export const entries: readonly Entry[] = [
   { subpath: '.', source: 'src/index.ts', out: 'index', node: false },
   { subpath: './metrics', source: 'src/metrics/index.ts', out: 'metrics/index', node: false },
+  { subpath: './scoring', source: 'src/scoring/index.ts', out: 'scoring/index', node: false },
   { subpath: './testing', source: 'src/testing/index.ts', out: 'testing/index', node: true },
   { subpath: './adapters', source: 'src/adapters/index.ts', out: 'adapters/index', node: false },
   { subpath: './postgres', source: 'src/postgres/index.ts', out: 'postgres/index', node: false },

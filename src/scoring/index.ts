@@ -5,6 +5,22 @@
  * @module scoring
  */
 
+export {
+  type ActivityDropEvidence,
+  type ActivityDropOptions,
+  activityDropSignal,
+} from './activityDropSignal';
+export {
+  type ActivityFactsOptions,
+  type ActivityHistory,
+  type ActivityHistoryOptions,
+  type ActivityOccurrence,
+  type ActivityPropertyValue,
+  type ActivityTypeFacts,
+  type ActivityTypeHistory,
+  activityFacts,
+  updateActivityHistory,
+} from './activityHistory';
 export { defineHealthModel } from './defineHealthModel';
 export { type DescribeHealthScoreOptions, describeHealthScore } from './describeHealthScore';
 export type {
@@ -23,6 +39,35 @@ export type {
   HealthTier,
 } from './healthModel';
 export type { HealthOverride, HealthReference } from './healthScoring';
+export { describeRiskSignal, type RiskSignal, type RiskSignalName } from './riskSignal';
+export {
+  type BadExperienceEvidence,
+  type BadExperienceOptions,
+  type BillingSwitchEvidence,
+  type BillingSwitchOptions,
+  badExperienceSignal,
+  billingSwitchSignal,
+  type EvaluateRiskSignalsOptions,
+  evaluateRiskSignals,
+  type FailedPaymentsEvidence,
+  type FailedPaymentsOptions,
+  failedPaymentsSignal,
+  type IgnoredEmailsEvidence,
+  type IgnoredEmailsOptions,
+  type InactivityEvidence,
+  type InactivityOptions,
+  ignoredEmailsSignal,
+  inactivitySignal,
+  type RatingSource,
+  type RiskSignals,
+  type SeatUsage,
+  type SeatUtilizationEvidence,
+  type SeatUtilizationOptions,
+  seatUtilizationSignal,
+  type UnusedPaidFeatureEvidence,
+  type UnusedPaidFeatureOptions,
+  unusedPaidFeatureSignal,
+} from './riskSignals';
 export {
   type HealthDimensionScore,
   type HealthMeasureScore,
