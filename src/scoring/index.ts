@@ -21,8 +21,34 @@ export {
   activityFacts,
   updateActivityHistory,
 } from './activityHistory';
+export {
+  type ChurnExamplesOptions,
+  churnExamples,
+  type LabelledChurnExample,
+} from './churnExamples';
 export { defineHealthModel } from './defineHealthModel';
 export { type DescribeHealthScoreOptions, describeHealthScore } from './describeHealthScore';
+export {
+  type CalibrationBin,
+  type CalibrationTableOptions,
+  calibrationTable,
+  logLoss,
+  rocAuc,
+  type ScoredOutcome,
+} from './evaluation';
+export {
+  type ChurnEvaluation,
+  type ChurnExample,
+  type ChurnExplanation,
+  type ChurnFeatures,
+  type ChurnFeatureValue,
+  type ChurnModel,
+  describeChurnExplanation,
+  explainChurn,
+  type FitChurnModelOptions,
+  fitChurnModel,
+  predictChurn,
+} from './fitChurnModel';
 export type {
   HealthBand,
   HealthDimension,
@@ -39,6 +65,7 @@ export type {
   HealthTier,
 } from './healthModel';
 export type { HealthOverride, HealthReference } from './healthScoring';
+export { type RiskFeaturesOptions, riskFeatures } from './riskFeatures';
 export { describeRiskSignal, type RiskSignal, type RiskSignalName } from './riskSignal';
 export {
   type BadExperienceEvidence,
