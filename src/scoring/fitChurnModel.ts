@@ -424,8 +424,8 @@ export interface ChurnExplanation {
  *
  * @example
  * const model = { kind: 'logistic-regression', features: ['daysSinceLogin', 'seats'], means: [10, 5], scales: [5, 2], coefficients: [1.2, -0.4], intercept: -2, l2: 0.001, seed: 1, training: { examples: 0, churned: 0, logLoss: 0, converged: true, iterations: 0 }, evaluation: null };
- * explainChurn(model, { daysSinceLogin: 25, seats: 9 }).contributions.map((c) => [c.feature, c.contribution])
- * //=> [['daysSinceLogin', 3.5999999999999996], ['seats', -0.8]]
+ * explainChurn(model, { daysSinceLogin: 25, seats: 9 }).contributions.map((c) => [c.feature, Number(c.contribution.toFixed(6))])
+ * //=> [['daysSinceLogin', 3.6], ['seats', -0.8]]
  *
  * @category scoring
  */
