@@ -130,12 +130,6 @@ export interface PopulationHealth<S> {
   };
 }
 
-interface Member {
-  readonly id: string;
-  readonly facts: unknown;
-  readonly raw: Record<string, unknown>;
-}
-
 /**
  * Scores a whole population at once: needed for percentile measures, which rank each member
  * against the others scored by the same scorecard, and much faster than one
@@ -186,7 +180,10 @@ export function scorePopulation<D extends 'full' | 'summary' = 'full'>(
   const cards = compiled.scorecards;
 
   // Pass 1: read the members and choose each one's scorecard.
-  const list: Member[] = [];
+  // parallel arrays rather than an object per member: a million allocations cost more than the scoring
+  const ids: string[] = [];
+  const factsOf: object[] = [];
+  const list: Record<string, unknown>[] = [];
   const chosen: number[] = [];
   const root: Where = { fn, root: 'members', path: [] };
   if (members === null || typeof members !== 'object' || !(Symbol.iterator in members))
@@ -197,19 +194,27 @@ export function scorePopulation<D extends 'full' | 'summary' = 'full'>(
       received: describeType(members),
     });
   for (const m of members) {
-    const w = at(root, list.length);
-    const raw = requireObject(m, w);
-    const id = requireString(raw.id, at(w, 'id'));
+    // the checks build their error location only when they fail: one object per member adds up
+    const raw =
+      typeof m === 'object' && m !== null && !Array.isArray(m)
+        ? (m as Record<string, unknown>)
+        : requireObject(m, at(root, list.length));
+    const id =
+      typeof raw.id === 'string' && raw.id.length > 0 && raw.id.length <= 256
+        ? raw.id
+        : requireString(raw.id, at(root, list.length, 'id'));
     const facts = raw.facts;
     if (typeof facts !== 'object' || facts === null || Array.isArray(facts))
-      failInput(at(w, 'facts'), {
+      failInput(at(root, list.length, 'facts'), {
         code: 'invalid_type',
         path: [],
         expected: 'an object',
         received: describeType(facts),
       });
     chosen.push(selectScorecard(compiled, facts, asOf));
-    list.push({ id, facts, raw });
+    ids.push(id);
+    factsOf.push(facts);
+    list.push(raw);
   }
 
   // Pass 2: the populations of percentile measures, per scorecard.
@@ -225,7 +230,7 @@ export function scorePopulation<D extends 'full' | 'summary' = 'full'>(
       const values: number[] = [];
       for (let i = 0; i < list.length; i++) {
         if (chosen[i] !== ci) continue;
-        const v = m.read(list[i]!.facts, asOf);
+        const v = m.read(factsOf[i], asOf);
         if (typeof v === 'number') values.push(v);
       }
       const sorted = Float64Array.from(values).sort();
@@ -242,27 +247,25 @@ export function scorePopulation<D extends 'full' | 'summary' = 'full'>(
   let scored = 0;
   const memberScores = new Float64Array(list.length);
   for (let i = 0; i < list.length; i++) {
-    const member = list[i]!;
-    const w = at(root, i);
     const ci = chosen[i]!;
     const card = ci < 0 ? undefined : cards[ci];
-    const raw = member.raw;
+    const raw = list[i]!;
     const overrides =
       raw.overrides === undefined
         ? NO_OVERRIDES
-        : activeOverrides(raw.overrides, card, asOf, at(w, 'overrides'));
+        : activeOverrides(raw.overrides, card, asOf, at(root, i, 'overrides'));
     const previousScore =
-      raw.previous === undefined ? null : previousScoreOf(raw.previous, at(w, 'previous'));
+      raw.previous === undefined ? null : previousScoreOf(raw.previous, at(root, i, 'previous'));
     let computed = Number.NaN;
     if (card !== undefined) {
-      readMeasures(card, member.facts, asOf, percentiles[ci]!, overrides, scratch[ci]!);
+      readMeasures(card, factsOf[i], asOf, percentiles[ci]!, overrides, scratch[ci]!);
       computed = combine(card, scratch[ci]!);
     }
     let result: HealthScoreSummary | MemberHealthScore;
     if (detail === 'summary') {
       const score = overrides.overall ?? (Number.isNaN(computed) ? null : computed);
       result = {
-        id: member.id,
+        id: ids[i]!,
         scorecard: card?.id ?? null,
         score,
         band: score === null ? null : bandOf(compiled, score),
@@ -270,7 +273,7 @@ export function scorePopulation<D extends 'full' | 'summary' = 'full'>(
       };
     } else {
       result = {
-        id: member.id,
+        id: ids[i]!,
         ...buildHealthScore(
           compiled,
           ci,
@@ -330,7 +333,7 @@ function resolveRollup(rollup: unknown, where: Where): ResolvedRollup {
 }
 
 function rollUp(
-  list: readonly Member[],
+  list: readonly Readonly<Record<string, unknown>>[],
   scores: Float64Array,
   rollup: ResolvedRollup,
   band: (score: number) => string,
@@ -341,7 +344,7 @@ function rollUp(
     { members: number; scored: number; sum: number; weights: number; minimum: number }
   >();
   for (let i = 0; i < list.length; i++) {
-    const raw = list[i]!.raw;
+    const raw = list[i]!;
     if (raw.account === undefined) continue;
     const account = requireString(raw.account, at(root, i, 'account'));
     let g = groups.get(account);
