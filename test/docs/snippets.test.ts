@@ -120,7 +120,7 @@ describe('documentation snippets', () => {
       return `${snippet?.id}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
     });
     expect(messages).toEqual([]);
-  });
+  }, 180_000);
 
   it.each(all.map((s) => [s.id, s]))('%s runs', async (_id, s) => {
     const bundled = join(out, s.file.replace(/\.ts$/, '.mjs'));
