@@ -197,7 +197,7 @@ export function scorePopulation<D extends 'full' | 'summary' = 'full'>(
     // the checks build their error location only when they fail: one object per member adds up
     const raw =
       typeof m === 'object' && m !== null && !Array.isArray(m)
-        ? (m as Record<string, unknown>)
+        ? (m as unknown as Record<string, unknown>)
         : requireObject(m, at(root, list.length));
     const id =
       typeof raw.id === 'string' && raw.id.length > 0 && raw.id.length <= 256
