@@ -184,10 +184,10 @@ function handFit(examples: readonly ChurnExample[], names: readonly string[], ep
       for (let j = 0; j < k; j++) z += w[j]! * x[i * k + j]!;
       const d = 1 / (1 + Math.exp(-z)) - y[i]!;
       gb += d;
-      for (let j = 0; j < k; j++) g[j] += d * x[i * k + j]!;
+      for (let j = 0; j < k; j++) g[j] = g[j]! + d * x[i * k + j]!;
     }
     b -= (0.5 * gb) / n;
-    for (let j = 0; j < k; j++) w[j] -= 0.5 * (g[j]! / n + 0.001 * w[j]!);
+    for (let j = 0; j < k; j++) w[j] = w[j]! - 0.5 * (g[j]! / n + 0.001 * w[j]!);
   }
   return { w, b, mean, sd };
 }
