@@ -20,6 +20,7 @@ export const entries: readonly Entry[] = [
   { subpath: './lifecycle', source: 'src/lifecycle/index.ts', out: 'lifecycle/index', node: false },
   { subpath: './dunning', source: 'src/dunning/index.ts', out: 'dunning/index', node: false },
   { subpath: './triggers', source: 'src/triggers/index.ts', out: 'triggers/index', node: false },
+  { subpath: './scoring', source: 'src/scoring/index.ts', out: 'scoring/index', node: false },
   { subpath: './testing', source: 'src/testing/index.ts', out: 'testing/index', node: true },
   { subpath: './adapters', source: 'src/adapters/index.ts', out: 'adapters/index', node: false },
   { subpath: './postgres', source: 'src/postgres/index.ts', out: 'postgres/index', node: false },
