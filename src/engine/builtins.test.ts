@@ -4,6 +4,7 @@ import { createRecordingDelivery } from '../adapters/delivery';
 import { createMemoryStore } from '../adapters/memoryStore';
 import { defineDunningPolicy } from '../dunning/index';
 import { onboardingMachine } from '../lifecycle/index';
+import { defineHealthModel } from '../scoring/index';
 import { createRetentionEngine, type RetentionEngineOptions } from './engine';
 import { lifecyclePlanner } from './planners/lifecycle';
 import type { EnginePlanner } from './types';
@@ -205,5 +206,117 @@ describe('built-in dunning planner', () => {
       ]),
     ).rejects.toThrow(/subscriptions\[0\]\.customerId/);
     expect(await store.listActions({ customerId: 'c1' })).toEqual([]);
+  });
+});
+
+const healthModel = () =>
+  defineHealthModel({
+    id: 'health',
+    version: 1,
+    dimensions: [
+      {
+        id: 'usage',
+        measures: [
+          {
+            id: 'logins',
+            fact: 'activity.login.last30d',
+            scale: { kind: 'linear', zeroAt: 0, fullAt: 10 },
+            missing: { score: 0 },
+          },
+        ],
+      },
+    ],
+  });
+
+describe('built-in scoring and trigger planners', () => {
+  it('fires rules on events and on stages entered in the same evaluation', async () => {
+    const { engine, clock, delivery } = setup({
+      machine: onboardingMachine(),
+      rules: [
+        {
+          id: 'welcome',
+          version: 1,
+          trigger: { kind: 'stageEntered', stage: 'orientation' },
+          actions: [{ channel: 'email', template: 'welcome' }],
+        },
+        {
+          id: 'cart-faq',
+          version: 1,
+          trigger: {
+            kind: 'eventWithout',
+            event: 'cart_added',
+            without: 'order_placed',
+            within: '3h',
+          },
+          actions: [{ channel: 'email', template: 'delivery-faq' }],
+        },
+      ],
+    });
+    await engine.ingestCustomers([
+      { id: 'a', signedUpAt: T0 },
+      { id: 'b', signedUpAt: T0 },
+    ]);
+    await engine.ingest([
+      { id: 'e1', customerId: 'a', type: 'cart_added', at: T0 + H },
+      { id: 'e2', customerId: 'b', type: 'cart_added', at: T0 + H },
+      { id: 'e3', customerId: 'b', type: 'order_placed', at: T0 + 2 * H },
+    ]);
+    clock.set(T0 + 2 * H);
+    await engine.tick();
+    expect(delivery.sent.map((s) => `${s.action.customerId}:${s.action.template}`).sort()).toEqual([
+      'a:welcome',
+      'b:welcome',
+    ]);
+    // the engine wakes a at the end of the 3-hour window; b ordered in time
+    clock.set(T0 + 4 * H + 1);
+    await engine.tick();
+    expect(
+      delivery.sent.map((s) => `${s.action.customerId}:${s.action.template}`).slice(2),
+    ).toEqual(['a:delivery-faq']);
+  });
+
+  it('a falling health score moves the stage to at risk, and a rule hears it at once', async () => {
+    const { engine, clock, delivery, stages, signals } = setup({
+      healthModel: healthModel(),
+      machine: onboardingMachine(),
+      rules: [
+        {
+          id: 'at-risk-call',
+          version: 1,
+          trigger: { kind: 'stageEntered', stage: 'at_risk' },
+          conditions: { fact: 'health.band', op: 'eq', value: 'red' },
+          actions: [{ channel: 'crm_task', template: 'call-customer' }],
+        },
+      ],
+    });
+    await engine.ingestCustomers([
+      { id: 'busy', signedUpAt: T0 },
+      { id: 'quiet', signedUpAt: T0 },
+    ]);
+    await engine.ingest(
+      Array.from({ length: 12 }, (_, i) => ({
+        id: `l${i}`,
+        customerId: 'busy',
+        type: 'login',
+        at: T0 + i * H,
+      })),
+    );
+    clock.set(T0 + 12 * H);
+    await engine.tick();
+    expect(signals).toContain('health_changed');
+    expect(stages.sort()).toEqual([
+      'busy:->orientation',
+      'quiet:->orientation',
+      'quiet:orientation>at_risk',
+    ]);
+    expect(delivery.sent.map((s) => `${s.action.customerId}:${s.action.template}`)).toEqual([
+      'quiet:call-customer',
+    ]);
+    // scored again a day later without new events: nothing new to say
+    const before = signals.length;
+    clock.set(T0 + 36 * H);
+    const report = await engine.tick();
+    expect(report.evaluate.evaluated).toBe(2);
+    expect(signals.length).toBe(before);
   });
 });

@@ -29,6 +29,8 @@ import {
 import type { JsonValue } from '../core/validate';
 import type { DunningPolicy } from '../dunning/index';
 import type { StageMachine } from '../lifecycle/index';
+import type { HealthModel } from '../scoring/index';
+import { type CompiledRules, compileRules, type TriggerRule } from '../triggers/index';
 import {
   type DunningPlannerOptions,
   dunningPlanner,
@@ -36,6 +38,8 @@ import {
   SUBSCRIPTION_EVENT,
 } from './planners/dunning';
 import { type LifecyclePlannerOptions, lifecyclePlanner } from './planners/lifecycle';
+import { type ScoringPlannerOptions, scoringPlanner } from './planners/scoring';
+import { triggersPlanner } from './planners/triggers';
 import { emptyProfile, foldProfile, PROFILE_EVENT } from './profile';
 import type {
   DeliverReport,
@@ -74,6 +78,13 @@ export interface RetentionEngineOptions {
   readonly store: RetentionStore;
   /** Sends actions. */
   readonly delivery: Delivery;
+  /**
+   * The health model (scoring), from `defineHealthModel`: scores customers and reports
+   * `health_changed` and `risk_detected` signals to the stage machine and the rules.
+   */
+  readonly healthModel?: HealthModel;
+  /** See {@link ScoringPlannerOptions}. */
+  readonly scoring?: ScoringPlannerOptions;
   /** The customers' stage machine (lifecycle), e.g. `onboardingMachine()`. */
   readonly machine?: StageMachine;
   /** How your events map to the machine's, and which signals it hears. See {@link LifecyclePlannerOptions}. */
@@ -82,6 +93,8 @@ export interface RetentionEngineOptions {
   readonly dunningPolicy?: DunningPolicy;
   /** See {@link DunningPlannerOptions}. */
   readonly dunning?: DunningPlannerOptions;
+  /** Trigger rules, as JSON or compiled with `compileRules` (to pass caps and other options). */
+  readonly rules?: CompiledRules | readonly TriggerRule[];
   /** Further planning steps of your own, run after the built-in ones. @defaultValue `[]` */
   readonly planners?: readonly EnginePlanner[];
   /** The time source when a call gives no `now`. @defaultValue `systemClock` */
@@ -247,15 +260,25 @@ let engines = 0;
 export function createRetentionEngine(options: RetentionEngineOptions): RetentionEngine {
   const fn = 'createRetentionEngine';
   const { store, delivery } = options;
-  // Built-in planners first, in an order where each hears the one before: a stage change is a
-  // signal that triggers can react to in the same evaluation.
+  // Built-in planners first, in an order where each hears the ones before: a health change moves
+  // the stage, and the rules hear both (and closed dunning campaigns) in the same evaluation.
+  const rules =
+    options.rules === undefined
+      ? undefined
+      : Array.isArray(options.rules)
+        ? compileRules(options.rules as readonly TriggerRule[])
+        : (options.rules as CompiledRules);
   const planners: EnginePlanner[] = [
+    ...(options.healthModel === undefined
+      ? []
+      : [scoringPlanner(options.healthModel, options.scoring ?? {}) as unknown as EnginePlanner]),
     ...(options.machine === undefined
       ? []
       : [lifecyclePlanner(options.machine, options.lifecycle ?? {}) as unknown as EnginePlanner]),
     ...(options.dunningPolicy === undefined
       ? []
       : [dunningPlanner(options.dunningPolicy, options.dunning ?? {}) as unknown as EnginePlanner]),
+    ...(rules === undefined ? [] : [triggersPlanner(rules) as unknown as EnginePlanner]),
     ...(options.planners ?? []),
   ];
   const names = new Set<string>();

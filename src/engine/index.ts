@@ -20,6 +20,13 @@ export {
   SUBSCRIPTION_EVENT,
 } from './planners/dunning';
 export { type LifecyclePlannerOptions, lifecyclePlanner, stageSignal } from './planners/lifecycle';
+export {
+  type ScoringPlannerOptions,
+  type ScoringPlannerState,
+  scoringFacts,
+  scoringPlanner,
+} from './planners/scoring';
+export { type TriggersPlannerState, triggersPlanner } from './planners/triggers';
 export { foldProfile, PROFILE_EVENT } from './profile';
 export type {
   CustomerProfile,
