@@ -56,6 +56,82 @@ function entryOf(r: Row): OutboxEntry {
   };
 }
 
+/** A `pg` `Pool` runs queries side by side on its connections; anything else gets one at a time. */
+const isPool = (client: SqlClient): boolean =>
+  typeof (client as { totalCount?: unknown }).totalCount === 'number';
+
+/**
+ * A single connection runs one query at a time: queue them here rather than hand the client a
+ * second query while one is running (which `pg` deprecates), whatever the caller's concurrency.
+ */
+function oneAtATime(client: SqlClient): SqlClient {
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    query(text, params) {
+      const run = tail.then(
+        () => client.query(text, params),
+        () => client.query(text, params),
+      );
+      tail = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
+
+interface PendingCompletion {
+  readonly key: string;
+  readonly owner: string;
+  readonly now: number;
+  readonly resolve: (done: boolean) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Completions issued while another is on its way to the server are sent together, in one
+ * statement, when it returns. Each call still resolves only once its own row is updated (or
+ * found not to be claimed by its owner), so callers see the same answers as one statement per
+ * call, in far fewer round trips when a worker delivers many actions at once.
+ */
+function completionBatcher(
+  run: (batch: readonly PendingCompletion[]) => Promise<ReadonlySet<string>>,
+): (key: string, owner: string, now: number) => Promise<boolean> {
+  let queue: PendingCompletion[] = [];
+  let flushing = false;
+  const flush = async () => {
+    flushing = true;
+    while (queue.length > 0) {
+      // a key completed twice at once goes to the next batch, so the second call sees the first
+      const batch: PendingCompletion[] = [];
+      const rest: PendingCompletion[] = [];
+      const keys = new Set<string>();
+      for (const p of queue) {
+        if (keys.has(p.key)) rest.push(p);
+        else {
+          keys.add(p.key);
+          batch.push(p);
+        }
+      }
+      queue = rest;
+      try {
+        const done = await run(batch);
+        for (const p of batch) p.resolve(done.has(p.key));
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+      }
+    }
+    flushing = false;
+  };
+  return (key, owner, now) =>
+    new Promise<boolean>((resolve, reject) => {
+      queue.push({ key, owner, now, resolve, reject });
+      // the first call waits a microtask for the calls made in the same turn
+      if (!flushing) {
+        flushing = true;
+        queueMicrotask(() => void flush());
+      }
+    });
+}
+
 const byAvailability = (a: OutboxEntry, b: OutboxEntry) =>
   a.availableAt - b.availableAt || (a.action.key < b.action.key ? -1 : 1);
 
@@ -63,7 +139,9 @@ const byAvailability = (a: OutboxEntry, b: OutboxEntry) =>
  * A {@link RetentionStore} on PostgreSQL, through any `pg`-style client: `pg` (a `Pool` for
  * several workers) or PGlite. Run {@link migrate} once first. Every call is one SQL statement, so
  * one round trip and atomic under autocommit; claims use `FOR UPDATE SKIP LOCKED`, so any number
- * of workers and processes can tick the same database.
+ * of workers and processes can tick the same database. Completions made while another is on its
+ * way are sent together in one statement. A client that is not a `Pool` gets one query at a
+ * time.
  *
  * @param options - See {@link PostgresStoreOptions}.
  * @returns The store.
@@ -80,8 +158,18 @@ const byAvailability = (a: OutboxEntry, b: OutboxEntry) =>
  * @category postgres
  */
 export function createPostgresStore(options: PostgresStoreOptions): RetentionStore {
-  const db = options.client;
+  const db = isPool(options.client) ? options.client : oneAtATime(options.client);
   const s = checkSchemaName(options.schema ?? 'retention_kit');
+  const complete = completionBatcher(async (batch) => {
+    const { rows } = await db.query(
+      `UPDATE ${s}.outbox AS o SET status = 'delivered', lease_owner = NULL, lease_until = NULL, updated_at = v.now
+       FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(key, owner, now)
+       WHERE o.key = v.key AND o.status = 'claimed' AND o.lease_owner = v.owner
+       RETURNING o.key`,
+      [batch.map((p) => p.key), batch.map((p) => p.owner), batch.map((p) => p.now)],
+    );
+    return new Set(rows.map((r) => String(r.key)));
+  });
 
   return {
     capabilities: { concurrentProcesses: true },
@@ -253,13 +341,8 @@ export function createPostgresStore(options: PostgresStoreOptions): RetentionSto
       return rows.map(entryOf).sort(byAvailability);
     },
 
-    async completeAction(key, owner, { now }) {
-      const { rows } = await db.query(
-        `UPDATE ${s}.outbox SET status = 'delivered', lease_owner = NULL, lease_until = NULL, updated_at = $3
-         WHERE key = $1 AND status = 'claimed' AND lease_owner = $2 RETURNING key`,
-        [key, owner, now],
-      );
-      return rows.length === 1;
+    completeAction(key, owner, { now }) {
+      return complete(key, owner, now);
     },
 
     async failAction(key, owner, { now, error, retryAt }) {
