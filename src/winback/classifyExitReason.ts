@@ -259,7 +259,7 @@ const w2 = (pattern: string) => ({ pattern, weight: 2 });
  * @returns The keyword lists per reason (frozen).
  *
  * @example
- * builtInExitReasonKeywords().price.includes('дорог*')
+ * builtInExitReasonKeywords().price.includes('бюджет*')
  * //=> true
  *
  * @category winback
