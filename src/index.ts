@@ -9,3 +9,4 @@
  */
 export * from './core/index';
 export * from './metrics/index';
+export * from './winback/index';
