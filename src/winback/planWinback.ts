@@ -557,10 +557,11 @@ function materialize(
       compiled?.[i] ??
       ctx.c.segments.find((x) => x.id === entry.segment)?.steps.find((x) => x.id === s.id);
     found[i] = step;
-    steps[i] =
-      step === undefined
-        ? { ...s, status: 'skipped', why: 'removed' }
-        : { ...s, status: 'planned', key: keyOf(ctx, entry, s.id) };
+    // a wake-up that came too late (the caller did not call at nextWakeUpAt) skips the step
+    if (s.dueAt! < ctx.now - ctx.c.expireAfterMs)
+      steps[i] = { ...s, status: 'skipped', why: 'late' };
+    else if (step === undefined) steps[i] = { ...s, status: 'skipped', why: 'removed' };
+    else steps[i] = { ...s, status: 'planned', key: keyOf(ctx, entry, s.id) };
   });
   if (steps === null) return entry;
   const next: WinbackEntry = { ...entry, steps };
