@@ -175,7 +175,10 @@ export interface WinbackPolicyDefinition {
    * `salt` separates independent holdouts. @defaultValue `{ share: 0, salt: id }`
    */
   readonly holdout?: { readonly share: number; readonly salt?: string };
-  /** A reactivation this long after the cancellation still counts as won back. @defaultValue `{ days: 90 }` */
+  /**
+   * A reactivation this long after the cancellation still counts as won back; longer than every
+   * sequence. @defaultValue `{ days: 90 }`
+   */
   readonly attributionWindow?: DurationInput;
   /** How free-text exit-survey answers are classified. @defaultValue the built-in keywords, `minConfidence: 0.3` */
   readonly exitSurvey?: {
@@ -496,6 +499,7 @@ export function defineWinbackPolicy(definition: WinbackPolicyDefinition): Winbac
   const d = parseDefinition(schema(), definition, fn);
   const issues: RetentionIssue[] = [];
   const segmentIds = new Set<string>();
+  let longest = 0;
   type ParsedSegment = NonNullable<typeof d.segments>[number];
   const given: readonly ParsedSegment[] = d.segments ?? [
     { id: 'all', steps: defaultWinbackSequence() as NonNullable<ParsedSegment['steps']> },
@@ -525,6 +529,7 @@ export function defineWinbackPolicy(definition: WinbackPolicyDefinition): Winbac
           expected: 'at most two years',
         });
       previous = Math.max(previous, after);
+      longest = Math.max(longest, after);
       if (st.params !== undefined && Object.hasOwn(st.params, 'winback'))
         issues.push({
           code: 'invalid_value',
@@ -618,15 +623,19 @@ export function defineWinbackPolicy(definition: WinbackPolicyDefinition): Winbac
   } catch (error) {
     adopt(error, [], issues);
   }
-  if (d.attributionWindow !== undefined) {
-    const ms = nominal(parseDuration(d.attributionWindow));
-    if (ms <= 0 || ms > 731 * DAY)
-      issues.push({
-        code: 'out_of_range',
-        path: ['attributionWindow'],
-        expected: 'longer than zero and at most two years',
-      });
-  }
+  const attributionMs = nominal(parseDuration(d.attributionWindow ?? { days: 90 }));
+  if (attributionMs > 731 * DAY)
+    issues.push({
+      code: 'out_of_range',
+      path: ['attributionWindow'],
+      expected: 'at most two years',
+    });
+  else if (attributionMs <= longest)
+    issues.push({
+      code: 'out_of_range',
+      path: ['attributionWindow'],
+      expected: 'longer than every sequence (the last step after the cancellation)',
+    });
   const survey = d.exitSurvey ?? {};
   let classify: ((text: string) => ExitReasonClassification) | null = null;
   try {

@@ -809,11 +809,12 @@ function onEvent(ctx: Context, st: MutableState, e: WinbackEvent, t: number, ind
           segment: null,
         });
       }
-      const entry = st.entry;
-      if (entry === null || entry.closedAt !== null || t > entry.attributionEndsAt) return;
+      if (st.entry === null) return;
       stop(ctx, st, 'reactivated', t);
+      const entry = st.entry;
+      if (entry.closedAt !== null || t > entry.attributionEndsAt) return;
       const won: WinbackEntry = {
-        ...st.entry!,
+        ...entry,
         reactivatedAt: t,
         reactivatedMrr: optionalNumber(props?.mrr, at(where, 'mrr'), { integer: true, min: 0 }),
         reactivatedCurrency: optionalCurrency(props?.currency, at(where, 'currency')),
@@ -1026,14 +1027,15 @@ export function planWinback(
       }
     } else break;
   }
-  // steps that came within the horizon since the last call
-  if (st.entry !== null && st.entry.closedAt === null) st.entry = materialize(ctx, st.entry);
+  // steps that came within the horizon since the last call (the sequence runs to its end even
+  // when the attribution window closes first)
+  if (st.entry !== null) st.entry = materialize(ctx, st.entry);
   if (st.entry !== null && st.entry.status === 'active' && st.entry.endsAt <= now)
     st.entry = { ...st.entry, status: 'completed' };
   let wake = st.pending?.decideAt ?? Number.POSITIVE_INFINITY;
   const e = st.entry;
-  if (e !== null && e.closedAt === null) {
-    wake = Math.min(wake, e.attributionEndsAt);
+  if (e !== null) {
+    if (e.closedAt === null) wake = Math.min(wake, e.attributionEndsAt);
     if (Number.isFinite(horizonEnd) && e.group === 'treatment' && e.status !== 'stopped')
       for (const s of e.steps)
         if (s.status === 'scheduled') wake = Math.min(wake, s.dueAt! - (horizonEnd - now));
