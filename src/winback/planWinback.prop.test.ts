@@ -53,11 +53,12 @@ const arbStep = (i: number, offset: number): fc.Arbitrary<WinbackStepDefinition>
       },
       { requiredKeys: ['channel'] },
     )
-    .map((x) => ({
+    .map(({ channel, offer }) => ({
       id: `s${i}`,
       after: offset % DAY === 0 ? { days: offset / DAY } : offset,
       template: `t${i}`,
-      ...x,
+      channel,
+      ...(offer === undefined ? {} : { offer }),
     }));
 
 const arbSteps: fc.Arbitrary<WinbackStepDefinition[]> = fc
@@ -138,7 +139,9 @@ const arbDefinition: fc.Arbitrary<WinbackPolicyDefinition> = fc
                 : { days: x.window.days as (0 | 1 | 2 | 3 | 4 | 5 | 6)[] }),
             },
           }),
-      caps: x.caps,
+      caps: x.caps.map(({ channel, ...cap }) =>
+        channel === undefined ? cap : { ...cap, channel },
+      ),
       onCap: x.onCap,
       expireAfter: '2d',
     },
