@@ -15,7 +15,7 @@ import {
   type WinbackStepDefinition,
 } from './defineWinbackPolicy';
 import { EXIT_REASONS } from './exitReasons';
-import { planWinback, type WinbackEvent } from './planWinback';
+import { planWinback, type WinbackEntry, type WinbackEvent } from './planWinback';
 import { winbackHoldoutGroup } from './winbackHoldoutGroup';
 
 const HOUR = 3_600_000;
@@ -149,44 +149,49 @@ const arbDefinition: fc.Arbitrary<WinbackPolicyDefinition> = fc
     attributionWindow: x.attribution,
   }));
 
-const arbEvent: fc.Arbitrary<WinbackEvent & { at: number }> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc
-      .record({
-        at: fc.integer({ min: T0, max: T0 + SPAN }),
-        kind: fc.constantFrom('voluntary', 'voluntary', 'involuntary'),
-        reason: fc.constantFrom(...EXIT_REASONS),
-      })
-      .map(({ at, kind, reason }) => ({
-        type: 'subscription_canceled',
-        at,
-        properties: { kind, reason },
-      })),
-  },
+const arbFollowUp: fc.Arbitrary<{ type: string; offset: number; properties?: Record<string, string> }> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .record({
-        at: fc.integer({ min: T0, max: T0 + SPAN }),
-        text: fc.constantFrom('too expensive', 'never used it', 'bugs everywhere'),
-      })
-      .map(({ at, text }) => ({ type: 'exit_survey_answered', at, properties: { text } })),
+      .record({ offset: fc.integer({ min: 0, max: 3 * HOUR }), text: fc.constantFrom('too expensive', 'never used it', 'bugs everywhere') })
+      .map(({ offset, text }) => ({ type: 'exit_survey_answered', offset, properties: { text } })),
   },
   {
     weight: 4,
     arbitrary: fc.record({
-      at: fc.integer({ min: T0, max: T0 + SPAN }),
+      offset: fc.oneof(fc.integer({ min: 0, max: 70 * DAY }), fc.integer({ min: 0, max: 2 * HOUR })),
       type: fc.constantFrom(...STOPS, 'resubscribed', 'page_viewed'),
     }),
   },
 );
 
+/** Cancellations, each with follow-ups soon after it (stops, answers), and stray events. */
+const arbEvents: fc.Arbitrary<(WinbackEvent & { at: number })[]> = fc
+  .record({
+    stories: fc.array(
+      fc.record({
+        at: fc.integer({ min: T0, max: T0 + SPAN }),
+        kind: fc.constantFrom('voluntary', 'voluntary', 'voluntary', 'involuntary'),
+        reason: fc.constantFrom(...EXIT_REASONS),
+        followUps: fc.array(arbFollowUp, { maxLength: 3 }),
+      }),
+      { maxLength: 4 },
+    ),
+    strays: fc.array(fc.record({ at: fc.integer({ min: T0, max: T0 + SPAN }), type: fc.constantFrom(...STOPS, 'resubscribed') }), { maxLength: 2 }),
+  })
+  .map(({ stories, strays }) => [
+    ...stories.flatMap((s) => [
+      { type: 'subscription_canceled', at: s.at, properties: { kind: s.kind, reason: s.reason } },
+      ...s.followUps.map((f) => ({ type: f.type, at: s.at + f.offset, ...(f.properties === undefined ? {} : { properties: f.properties }) })),
+    ]),
+    ...strays,
+  ]);
+
 const arbCase = fc.record({
   definition: arbDefinition,
   customerId: fc.constantFrom('cus_1', 'cus_2', 'cus_3', 'cus_42', 'cus_77'),
   timeZone: arbTimeZone(),
-  events: fc.array(arbEvent, { maxLength: 12 }),
+  events: arbEvents,
   sent: fc.array(
     fc.record({
       at: fc.integer({ min: T0, max: T0 + SPAN }),
@@ -222,7 +227,7 @@ function run(c: {
 }
 
 const UNTIL = T0 + SPAN + 200 * DAY;
-const RUNS = { numRuns: 120 };
+const RUNS = { numRuns: 150 };
 
 describe('planWinback properties', () => {
   it('sends no message after a stop condition', () => {
@@ -279,14 +284,15 @@ describe('planWinback properties', () => {
         const sorted = [...spans.values()].sort((a, b) => a[0] - b[0]);
         for (let i = 1; i < sorted.length; i++)
           expect(sorted[i]![0]).toBeGreaterThan(sorted[i - 1]![1]);
-        // and a new entry only starts once the last one has ended
-        let lastEnd = Number.NEGATIVE_INFINITY;
-        for (const p of r.plans)
-          for (const d of p.decisions)
-            if (d.outcome !== 'ineligible') {
-              expect(d.decidedAt).toBeGreaterThanOrEqual(lastEnd);
-              lastEnd = Math.max(lastEnd, p.state.entry!.endsAt);
-            }
+        // and a new entry only starts once the last one has ended (as it finally ended)
+        const final = new Map<string, WinbackEntry>();
+        for (const p of r.plans) {
+          for (const e of p.closed) final.set(e.id, e);
+          if (p.state.entry !== null) final.set(p.state.entry.id, p.state.entry);
+        }
+        const entered = r.decisions.filter((d) => d.outcome !== 'ineligible');
+        for (let i = 1; i < entered.length; i++)
+          expect(entered[i]!.decidedAt).toBeGreaterThanOrEqual(final.get(entered[i - 1]!.cancellationId)!.endsAt);
       }),
       RUNS,
     );
@@ -360,7 +366,7 @@ describe('planWinback properties', () => {
           sent,
         });
         assertPure(planWinback, customer, policy, {
-          now: T0 + SPAN,
+          now: T0 + SPAN + 100 * DAY,
           state: first.state,
           events: events.filter((e) => e.at > cut),
           sent,

@@ -766,9 +766,11 @@ function onEvent(ctx: Context, st: MutableState, e: WinbackEvent, t: number, ind
     case 'subscription_canceled': {
       const chosen = reasonFrom(props);
       if (chosen !== null) st.reason = { reason: chosen, confidence: 1, at: t };
-      if (st.pending !== null) return; // the same churn reported twice
+      const id = e.id ?? `canceled:${t}`;
+      // the same churn reported twice
+      if (st.pending !== null || st.entry?.id === id) return;
       st.pending = {
-        id: e.id ?? `canceled:${t}`,
+        id,
         canceledAt: t,
         decideAt: t + ctx.c.decideAfterMs,
         voluntary: props?.kind === 'voluntary',
