@@ -62,7 +62,10 @@ const arbStep = (i: number, offset: number): fc.Arbitrary<WinbackStepDefinition>
     }));
 
 const arbSteps: fc.Arbitrary<WinbackStepDefinition[]> = fc
-  .array(fc.integer({ min: 1, max: 20 * DAY }), { minLength: 1, maxLength: 4 })
+  .array(fc.oneof(fc.integer({ min: 1, max: 6 * HOUR }), fc.integer({ min: 1, max: 20 * DAY })), {
+    minLength: 1,
+    maxLength: 4,
+  })
   .chain((gaps) => {
     let at = 0;
     return fc.tuple(
