@@ -72,6 +72,11 @@ describe('exitReasonBreakdown', () => {
         const r = exitReasonBreakdown(responses, { period: 'week' });
         const exits = responses.filter((x) => x.kind === undefined || x.kind === 'exit');
         expect(r.total.responses).toBe(exits.length);
+        const typed = exits.filter((x) => x.reason === undefined);
+        expect(r.total.chosen).toBe(exits.length - typed.length);
+        expect(r.total.classified).toBe(
+          typed.filter((x) => classifyExitReason(x.text ?? '').confidence > 0).length,
+        );
         for (const reason of EXIT_REASONS) {
           const naive = exits.filter((x) => {
             if (x.reason !== undefined) return x.reason === reason;
