@@ -152,17 +152,27 @@ const arbDefinition: fc.Arbitrary<WinbackPolicyDefinition> = fc
     attributionWindow: x.attribution,
   }));
 
-const arbFollowUp: fc.Arbitrary<{ type: string; offset: number; properties?: Record<string, string> }> = fc.oneof(
+const arbFollowUp: fc.Arbitrary<{
+  type: string;
+  offset: number;
+  properties?: Record<string, string>;
+}> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .record({ offset: fc.integer({ min: 0, max: 3 * HOUR }), text: fc.constantFrom('too expensive', 'never used it', 'bugs everywhere') })
+      .record({
+        offset: fc.integer({ min: 0, max: 3 * HOUR }),
+        text: fc.constantFrom('too expensive', 'never used it', 'bugs everywhere'),
+      })
       .map(({ offset, text }) => ({ type: 'exit_survey_answered', offset, properties: { text } })),
   },
   {
     weight: 4,
     arbitrary: fc.record({
-      offset: fc.oneof(fc.integer({ min: 0, max: 70 * DAY }), fc.integer({ min: 0, max: 2 * HOUR })),
+      offset: fc.oneof(
+        fc.integer({ min: 0, max: 70 * DAY }),
+        fc.integer({ min: 0, max: 2 * HOUR }),
+      ),
       type: fc.constantFrom(...STOPS, 'resubscribed', 'page_viewed'),
     }),
   },
@@ -180,12 +190,22 @@ const arbEvents: fc.Arbitrary<(WinbackEvent & { at: number })[]> = fc
       }),
       { maxLength: 4 },
     ),
-    strays: fc.array(fc.record({ at: fc.integer({ min: T0, max: T0 + SPAN }), type: fc.constantFrom(...STOPS, 'resubscribed') }), { maxLength: 2 }),
+    strays: fc.array(
+      fc.record({
+        at: fc.integer({ min: T0, max: T0 + SPAN }),
+        type: fc.constantFrom(...STOPS, 'resubscribed'),
+      }),
+      { maxLength: 2 },
+    ),
   })
   .map(({ stories, strays }) => [
     ...stories.flatMap((s) => [
       { type: 'subscription_canceled', at: s.at, properties: { kind: s.kind, reason: s.reason } },
-      ...s.followUps.map((f) => ({ type: f.type, at: s.at + f.offset, ...(f.properties === undefined ? {} : { properties: f.properties }) })),
+      ...s.followUps.map((f) => ({
+        type: f.type,
+        at: s.at + f.offset,
+        ...(f.properties === undefined ? {} : { properties: f.properties }),
+      })),
     ]),
     ...strays,
   ]);
@@ -295,7 +315,9 @@ describe('planWinback properties', () => {
         }
         const entered = r.decisions.filter((d) => d.outcome !== 'ineligible');
         for (let i = 1; i < entered.length; i++)
-          expect(entered[i]!.decidedAt).toBeGreaterThanOrEqual(final.get(entered[i - 1]!.cancellationId)!.endsAt);
+          expect(entered[i]!.decidedAt).toBeGreaterThanOrEqual(
+            final.get(entered[i - 1]!.cancellationId)!.endsAt,
+          );
       }),
       RUNS,
     );
