@@ -17,7 +17,8 @@ let scratch: Uint8Array | undefined;
 let hex: string[] | undefined;
 
 function table(): string[] {
-  if (hex === undefined) hex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+  if (hex === undefined)
+    hex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
   return hex;
 }
 
@@ -46,8 +47,16 @@ export function winbackActionKey(
   occurrence: string,
   step: string,
 ): string {
-  const size = 12 + 'winback'.length + definitionId.length + customerId.length + occurrence.length + step.length;
-  if (scratch === undefined || scratch.length < size) scratch = new Uint8Array(Math.max(512, size * 2));
+  // two brackets, five quoted parts (ten quotes) and four commas
+  const size =
+    16 +
+    'winback'.length +
+    definitionId.length +
+    customerId.length +
+    occurrence.length +
+    step.length;
+  if (scratch === undefined || scratch.length < size)
+    scratch = new Uint8Array(Math.max(512, size * 2));
   const out = scratch;
   let n = 0;
   out[n++] = 0x5b; // [
