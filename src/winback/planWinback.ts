@@ -1,4 +1,4 @@
-import { actionKey, type Channel, type PlannedAction } from '../core/action';
+import type { Channel, PlannedAction } from '../core/action';
 import { type CappedAction, nextAllowedByCaps } from '../core/caps';
 import { durationToMs, type FixedDurationInput, shiftByDuration } from '../core/duration';
 import { describeType, failInput, type InputLocation } from '../core/errors';
@@ -21,6 +21,7 @@ import {
   requireId,
   requireObject,
 } from './input';
+import { winbackActionKey } from './keys';
 import { winbackHoldoutGroup } from './winbackHoldoutGroup';
 
 /**
@@ -479,13 +480,7 @@ function place(ctx: Context, t: number, channel: Channel, history: CappedAction[
 }
 
 function keyOf(ctx: Context, entry: WinbackEntry, stepId: string): string {
-  return actionKey(ctx.customerId, {
-    module: 'winback',
-    definitionId: entry.policyId,
-    version: entry.policyVersion,
-    occurrence: entry.id,
-    step: stepId,
-  });
+  return winbackActionKey(ctx.customerId, entry.policyId, entry.policyVersion, entry.id, stepId);
 }
 
 type CompiledStep = CompiledWinbackPolicy['segments'][number]['steps'][number];
