@@ -4,8 +4,7 @@ import { durationToMs, type FixedDurationInput, shiftByDuration } from '../core/
 import { describeType, failInput, type InputLocation } from '../core/errors';
 import { type Instant, type InstantInput, toInstant } from '../core/instant';
 import type { Attributes, JsonValue } from '../core/records';
-import { nextInSendWindow } from '../core/schedule';
-import { isValidTimeZone, timeZoneOffset } from '../core/timeZone';
+import { isValidTimeZone } from '../core/timeZone';
 import {
   type CompiledWinbackPolicy,
   compiledWinbackPolicy,
@@ -22,6 +21,7 @@ import {
   requireObject,
 } from './input';
 import { winbackActionKey } from './keys';
+import { nextSendable } from './sendWindow';
 import { winbackHoldoutGroup } from './winbackHoldoutGroup';
 
 /**
@@ -439,25 +439,8 @@ function factsOf(
   };
 }
 
-/** Whether `t` lies inside the send window, read on the wall clock when no clock change is near. */
-function insideWindow(ctx: Context, t: number): boolean | null {
-  const w = ctx.c.window!;
-  const tz = ctx.timeZone;
-  const offset = timeZoneOffset(tz, t);
-  if (timeZoneOffset(tz, t - DAY) !== offset || timeZoneOffset(tz, t + DAY) !== offset) return null;
-  const local = t + offset;
-  const day = Math.floor(local / DAY);
-  const minute = Math.floor((local - day * DAY) / 60_000);
-  const weekday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
-  const open = (d: number) => (w.dayMask & (1 << d)) !== 0;
-  if (w.start < w.end) return open(weekday) && minute >= w.start && minute < w.end;
-  return (open(weekday) && minute >= w.start) || (open((weekday + 6) % 7) && minute < w.end);
-}
-
-function nextSendable(ctx: Context, t: number): number {
-  if (ctx.c.window === null) return t;
-  if (insideWindow(ctx, t) === true) return t;
-  return nextInSendWindow(t, ctx.c.window, ctx.timeZone);
+function sendableAt(ctx: Context, t: number): number {
+  return ctx.c.window === null ? t : nextSendable(t, ctx.c.window, ctx.timeZone);
 }
 
 /** Places a step at or after `t` inside the window and under the caps; `null` when a cap blocks it. */
@@ -465,7 +448,7 @@ function place(ctx: Context, t: number, channel: Channel, history: CappedAction[
   const caps = ctx.c.caps;
   let candidate = t;
   for (let round = 0; round < 32; round++) {
-    const w = nextSendable(ctx, candidate);
+    const w = sendableAt(ctx, candidate);
     if (caps.length === 0) return w;
     const allowed = nextAllowedByCaps(
       history,
