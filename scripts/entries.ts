@@ -25,4 +25,5 @@ export const entries: readonly Entry[] = [
   { subpath: './adapters', source: 'src/adapters/index.ts', out: 'adapters/index', node: false },
   { subpath: './postgres', source: 'src/postgres/index.ts', out: 'postgres/index', node: false },
   { subpath: './engine', source: 'src/engine/index.ts', out: 'engine/index', node: false },
+  { subpath: './winback', source: 'src/winback/index.ts', out: 'winback/index', node: false },
 ];

@@ -13,3 +13,4 @@ export * from './lifecycle/index';
 export * from './metrics/index';
 export * from './scoring/index';
 export * from './triggers/index';
+export * from './winback/index';

@@ -90,6 +90,14 @@ describe('tree-shaking', () => {
     expect(out).not.toContain('inactive-since');
   });
 
+  it('the win-back classifier, holdout and results come without zod', async () => {
+    const out = await bundle(
+      `import { classifyExitReason, winbackHoldoutGroup, winbackResults } from 'retention-kit/winback'; console.log(classifyExitReason('too expensive'), winbackHoldoutGroup('c', { id: 'w', holdout: { share: 0.1, salt: 'w' } }), winbackResults([]));`,
+    );
+    expect(out).not.toMatch(/ZodError|\$ZodType|zod/);
+    expect(out).not.toContain('looseObject');
+  });
+
   it('a record schema brings zod only when it is used', async () => {
     const out = await bundle(
       `import { customerSchema } from 'retention-kit'; console.log(customerSchema().parse({ id: 'c', signedUpAt: 0 }));`,
