@@ -16,5 +16,6 @@ export interface Entry {
 
 export const entries: readonly Entry[] = [
   { subpath: '.', source: 'src/index.ts', out: 'index', node: false },
+  { subpath: './metrics', source: 'src/metrics/index.ts', out: 'metrics/index', node: false },
   { subpath: './testing', source: 'src/testing/index.ts', out: 'testing/index', node: true },
 ];

@@ -8,3 +8,4 @@
  * @packageDocumentation
  */
 export * from './core/index';
+export * from './metrics/index';
