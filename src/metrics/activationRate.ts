@@ -168,7 +168,12 @@ class ActivationRateAccumulator extends MetricAccumulator<MetricEvent, Activatio
       if (start < this.firstStart[row]!) this.firstStart[row] = start;
       const actions = snapArray(fn, e[2], [...path, 2]);
       for (let j = 0; j < k; j++) {
-        const t = snapNullable(fn, actions[j] ?? Number.NaN, [...path, 2, j], inf);
+        const t = snapNullable(
+          fn,
+          j < actions.length ? actions[j] : Number.NaN,
+          [...path, 2, j],
+          inf,
+        );
         if (t < this.firstAction[row * k + j]!) this.firstAction[row * k + j] = t;
       }
     });
