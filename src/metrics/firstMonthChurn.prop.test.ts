@@ -8,8 +8,19 @@ import { arbLifetimes } from '../testing/arbitraries';
 import { firstMonthChurn, firstMonthChurnAccumulator } from './firstMonthChurn';
 
 const MIN = Date.UTC(2026, 0, 1);
+const onGrid = (t: number) => MIN + Math.round((t - MIN) / DAY) * DAY;
 const arbCase = fc.record({
-  lifetimes: arbLifetimes({ min: MIN, max: MIN + 120 * DAY, customers: 12, maxLength: 50 }),
+  lifetimes: fc.oneof(
+    arbLifetimes({ min: MIN, max: MIN + 120 * DAY, customers: 12, maxLength: 50 }),
+    // on a grid of whole days, so that lifetimes often end exactly when a window does
+    arbLifetimes({ min: MIN, max: MIN + 120 * DAY, customers: 12, maxLength: 50 }).map((ls) =>
+      ls.map((l) => ({
+        customerId: l.customerId,
+        start: onGrid(l.start as number),
+        ...(l.end === undefined ? {} : { end: onGrid(l.end as number) }),
+      })),
+    ),
+  ),
   window: fc.integer({ min: 1, max: 60 }).map((d) => d * DAY),
   asOf: fc.option(fc.integer({ min: MIN, max: MIN + 150 * DAY }), { nil: undefined }),
   cohortFrom: fc.option(fc.integer({ min: MIN, max: MIN + 100 * DAY }), { nil: undefined }),

@@ -30,7 +30,8 @@ export interface LtvOptions {
 export interface LtvResult {
   /**
    * `arpa * grossMargin / churnRate`, in minor units (not rounded), or `null` when the churn rate
-   * is 0 (no customer ever leaves: unbounded) or unknown.
+   * is 0 (no customer ever leaves: unbounded; also when it is so close to 0 that the quotient
+   * overflows) or unknown.
    */
   readonly value: number | null;
   /** The currency, when `arpa` was given as money. */
@@ -102,10 +103,12 @@ export function ltv(options: LtvOptions): LtvResult {
   const grossMargin =
     options.grossMargin === undefined ? 1 : share(fn, options.grossMargin, 'grossMargin');
   const known = churn !== null && churn > 0;
+  // A churn rate so close to 0 that the quotient overflows is as unbounded as 0 itself.
+  const finite = (x: number) => (Number.isFinite(x) ? x : null);
   return {
-    value: known ? (arpa * grossMargin) / churn : null,
+    value: known ? finite((arpa * grossMargin) / churn) : null,
     currency,
-    lifetimePeriods: known ? 1 / churn : null,
+    lifetimePeriods: known ? finite(1 / churn) : null,
     arpa,
     churnRate: churn,
     grossMargin,
