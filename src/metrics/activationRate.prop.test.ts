@@ -1,11 +1,13 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertMergeable, assertPure } from '../../test/helpers/contracts';
-import { arbCuts, arbOrderKeys, DAY, reorder } from '../../test/helpers/metrics';
+import { arbCuts, arbOrderKeys, DAY, reorder, useMediumSizes } from '../../test/helpers/metrics';
 import { toInstant } from '../core/instant';
 import { arbActivityEvents } from '../testing/arbitraries';
 import { activationRate, activationRateAccumulator } from './activationRate';
 import type { MetricEvent } from './inputs';
+
+useMediumSizes();
 
 const MIN = Date.UTC(2026, 0, 1);
 const keyActions = ['project_created', 'colleague_invited'];

@@ -1,7 +1,14 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertMergeable, assertPure } from '../../test/helpers/contracts';
-import { arbCuts, arbOrderKeys, DAY, reorder, shift } from '../../test/helpers/metrics';
+import {
+  arbCuts,
+  arbOrderKeys,
+  DAY,
+  reorder,
+  shift,
+  useMediumSizes,
+} from '../../test/helpers/metrics';
 import { toInstant } from '../core/instant';
 import type { Lifetime } from '../core/records';
 import { arbLifetimes } from '../testing/arbitraries';
@@ -11,6 +18,8 @@ import {
   churnRate,
   churnRateAccumulator,
 } from './churnRate';
+
+useMediumSizes();
 
 const MIN = Date.UTC(2025, 0, 1);
 const MAX = Date.UTC(2027, 0, 1);

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertMergeable, assertPure } from '../../test/helpers/contracts';
-import { arbCuts, arbOrderKeys, DAY, reorder } from '../../test/helpers/metrics';
+import { arbCuts, arbOrderKeys, DAY, reorder, useMediumSizes } from '../../test/helpers/metrics';
 import { toInstant } from '../core/instant';
 import { type Granularity, periodKeyFn, periodKeyStart, periodSeries } from '../core/period';
 import { arbActivityEvents, arbTimeZone } from '../testing/arbitraries';
@@ -13,6 +13,8 @@ import {
   type RetentionCriterion,
 } from './cohortRetention';
 import type { MetricEvent } from './inputs';
+
+useMediumSizes();
 
 const MIN = Date.UTC(2025, 10, 1);
 const arbCase = fc.record({

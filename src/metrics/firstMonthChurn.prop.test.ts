@@ -1,16 +1,25 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertMergeable, assertPure } from '../../test/helpers/contracts';
-import { arbCuts, arbOrderKeys, DAY, reorder, shift } from '../../test/helpers/metrics';
+import {
+  arbCuts,
+  arbOrderKeys,
+  DAY,
+  reorder,
+  shift,
+  useMediumSizes,
+} from '../../test/helpers/metrics';
 import { toInstant } from '../core/instant';
 import type { Lifetime } from '../core/records';
 import { arbLifetimes } from '../testing/arbitraries';
 import { firstMonthChurn, firstMonthChurnAccumulator } from './firstMonthChurn';
 
+useMediumSizes();
+
 const MIN = Date.UTC(2026, 0, 1);
 const onGrid = (t: number) => MIN + Math.round((t - MIN) / DAY) * DAY;
 const arbCase = fc.record({
-  lifetimes: fc.oneof(
+  lifetimes: fc.oneof<fc.Arbitrary<Lifetime[]>[]>(
     arbLifetimes({ min: MIN, max: MIN + 120 * DAY, customers: 12, maxLength: 50 }),
     // on a grid of whole days, so that lifetimes often end exactly when a window does
     arbLifetimes({ min: MIN, max: MIN + 120 * DAY, customers: 12, maxLength: 50 }).map((ls) =>

@@ -1,10 +1,12 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertMergeable, assertPure } from '../../test/helpers/contracts';
-import { arbCuts, arbOrderKeys, DAY, reorder } from '../../test/helpers/metrics';
+import { arbCuts, arbOrderKeys, DAY, reorder, useMediumSizes } from '../../test/helpers/metrics';
 import { arbRevenueCase, referenceRetention } from '../../test/helpers/mrrReference';
 import { grossRevenueRetention, grossRevenueRetentionAccumulator } from './grossRevenueRetention';
 import { netRevenueRetention } from './netRevenueRetention';
+
+useMediumSizes();
 
 describe('grossRevenueRetention properties', () => {
   it('equals the plain definition, within [0, 1] and never above NRR', () => {

@@ -1,11 +1,13 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertMergeable, assertPure } from '../../test/helpers/contracts';
-import { arbCuts, arbOrderKeys, DAY, reorder } from '../../test/helpers/metrics';
+import { arbCuts, arbOrderKeys, DAY, reorder, useMediumSizes } from '../../test/helpers/metrics';
 import { arbRevenueCase, referenceMovements } from '../../test/helpers/mrrReference';
 import type { MrrChange } from '../core/records';
 import { arbMrrChanges } from '../testing/arbitraries';
 import { mrrMovements, mrrMovementsAccumulator } from './mrrMovements';
+
+useMediumSizes();
 
 describe('mrrMovements properties', () => {
   it('equals the plain definition on random histories', () => {

@@ -1,9 +1,11 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertMergeable, assertPure } from '../../test/helpers/contracts';
-import { arbCuts, arbOrderKeys, DAY, reorder } from '../../test/helpers/metrics';
+import { arbCuts, arbOrderKeys, DAY, reorder, useMediumSizes } from '../../test/helpers/metrics';
 import { arbRevenueCase, referenceRetention } from '../../test/helpers/mrrReference';
 import { netRevenueRetention, netRevenueRetentionAccumulator } from './netRevenueRetention';
+
+useMediumSizes();
 
 describe('netRevenueRetention properties', () => {
   it('equals the plain definition, is >= 0, and bridges start to end', () => {

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertMergeable, assertPure } from '../../test/helpers/contracts';
-import { arbCuts, arbOrderKeys, DAY, reorder } from '../../test/helpers/metrics';
+import { arbCuts, arbOrderKeys, DAY, reorder, useMediumSizes } from '../../test/helpers/metrics';
 import { referenceKaplanMeier, referenceObserved } from '../../test/helpers/survivalReference';
 import { toInstant } from '../core/instant';
 import { arbOrders } from '../testing/arbitraries';
@@ -9,9 +9,11 @@ import type { MetricOrder } from './inputs';
 import { repeatPurchaseRate, repeatPurchaseRateAccumulator } from './repeatPurchaseRate';
 import { timeToSecondPurchase, timeToSecondPurchaseAccumulator } from './timeToSecondPurchase';
 
+useMediumSizes();
+
 const MIN = Date.UTC(2026, 0, 1);
 const arbCase = fc.record({
-  orders: fc.oneof(
+  orders: fc.oneof<fc.Arbitrary<MetricOrder[]>[]>(
     arbOrders({ min: MIN, max: MIN + 300 * DAY, customers: 10, maxLength: 50 }),
     arbOrders({ min: MIN, max: MIN + 3 * DAY, customers: 6, maxLength: 30 }).map((os) =>
       os.map((o) => ({ ...o, at: MIN + (((o.at as number) - MIN) % 3) * DAY })),

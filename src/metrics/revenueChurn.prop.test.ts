@@ -1,13 +1,15 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertMergeable, assertPure } from '../../test/helpers/contracts';
-import { arbCuts, arbOrderKeys, DAY, reorder } from '../../test/helpers/metrics';
+import { arbCuts, arbOrderKeys, DAY, reorder, useMediumSizes } from '../../test/helpers/metrics';
 import {
   arbRevenueCase,
   referenceMovements,
   referenceRetention,
 } from '../../test/helpers/mrrReference';
 import { type RevenueChurnBasis, revenueChurn, revenueChurnAccumulator } from './revenueChurn';
+
+useMediumSizes();
 
 const bases = fc.constantFrom<RevenueChurnBasis>('movements', 'startingCustomers');
 

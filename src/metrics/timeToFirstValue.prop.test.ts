@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertMergeable, assertPure } from '../../test/helpers/contracts';
-import { arbCuts, arbOrderKeys, DAY, reorder } from '../../test/helpers/metrics';
+import { arbCuts, arbOrderKeys, DAY, reorder, useMediumSizes } from '../../test/helpers/metrics';
 import {
   type Observation,
   referenceKaplanMeier,
@@ -11,6 +11,8 @@ import { toInstant } from '../core/instant';
 import { arbActivityEvents } from '../testing/arbitraries';
 import type { MetricEvent } from './inputs';
 import { timeToFirstValue, timeToFirstValueAccumulator } from './timeToFirstValue';
+
+useMediumSizes();
 
 const MIN = Date.UTC(2026, 0, 1);
 const MAX = MIN + 60 * DAY;

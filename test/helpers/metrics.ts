@@ -26,3 +26,12 @@ export function shift(value: InstantInput, delta: number): number {
 }
 
 export const DAY = 86_400_000;
+
+/**
+ * Lets lists grow to their `maxLength` (fast-check's default "small" size stops near 10
+ * records), so that customers have several records that interact. Call it at the top of a
+ * property-test file; test files run isolated, so it does not leak into others.
+ */
+export function useMediumSizes(): void {
+  fc.configureGlobal({ ...fc.readConfigureGlobal(), baseSize: 'medium' });
+}

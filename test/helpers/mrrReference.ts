@@ -153,7 +153,7 @@ const MAX = Date.UTC(2026, 0, 1);
  */
 export const arbRevenueCase = fc
   .tuple(
-    fc.oneof(
+    fc.oneof<fc.Arbitrary<MrrChange[]>[]>(
       arbMrrChanges({ min: MIN, max: MAX, customers: 6, maxLength: 40 }),
       // small amounts: many equal MRRs (changes that move nothing) and small churns
       arbMrrChanges({ min: MIN, max: MAX, customers: 5, maxLength: 40, subscriptions: 2 }).map(
