@@ -2,6 +2,7 @@ import type { Accumulator } from '../core/accumulator';
 import type { Duration, DurationInput } from '../core/duration';
 import type { Instant, InstantInput } from '../core/instant';
 import type { JsonValue } from '../core/validate';
+import { CustomerIndex } from './customerIndex';
 import type { MetricEvent } from './inputs';
 import {
   checkRecord,
@@ -91,8 +92,7 @@ interface Resolved {
 }
 
 class ActivationRateAccumulator extends MetricAccumulator<MetricEvent, ActivationRateResult> {
-  private readonly rows = new Map<string, number>();
-  private ids: string[] = [];
+  private readonly index = new CustomerIndex();
   private firstStart = new Float64Array(0);
   /** Row-major: `firstAction[row * k + j]` is the first time of key action j. */
   private firstAction = new Float64Array(0);
@@ -112,11 +112,8 @@ class ActivationRateAccumulator extends MetricAccumulator<MetricEvent, Activatio
   }
 
   private row(id: string): number {
-    let row = this.rows.get(id);
-    if (row === undefined) {
-      row = this.ids.length;
-      this.rows.set(id, row);
-      this.ids.push(id);
+    const row = this.index.row(id);
+    if (row >= this.firstStart.length) {
       const inf = Number.POSITIVE_INFINITY;
       this.firstStart = growF64(this.firstStart, row + 1, inf);
       this.firstAction = growF64(this.firstAction, (row + 1) * this.o.actions.length, inf);
@@ -145,10 +142,10 @@ class ActivationRateAccumulator extends MetricAccumulator<MetricEvent, Activatio
   protected state(): JsonValue {
     const k = this.o.actions.length;
     const customers: JsonValue[] = [];
-    for (let row = 0; row < this.ids.length; row++) {
+    for (let row = 0; row < this.index.ids.length; row++) {
       const actions: (number | null)[] = [];
       for (let j = 0; j < k; j++) actions.push(finiteOrNull(this.firstAction[row * k + j]!));
-      customers.push([this.ids[row]!, finiteOrNull(this.firstStart[row]!), actions]);
+      customers.push([this.index.ids[row]!, finiteOrNull(this.firstStart[row]!), actions]);
     }
     return { customers };
   }
@@ -186,7 +183,7 @@ class ActivationRateAccumulator extends MetricAccumulator<MetricEvent, Activatio
     let customers = 0;
     let activated = 0;
     let pending = 0;
-    for (let row = 0; row < this.ids.length; row++) {
+    for (let row = 0; row < this.index.ids.length; row++) {
       const start = this.firstStart[row]!;
       if (start === Number.POSITIVE_INFINITY) continue;
       if (cohort !== undefined && (start < cohort.from || start >= cohort.to)) continue;

@@ -3,6 +3,7 @@ import { failInput } from '../core/errors';
 import type { Instant, InstantInput } from '../core/instant';
 import type { Lifetime } from '../core/records';
 import type { JsonValue } from '../core/validate';
+import { CustomerIndex } from './customerIndex';
 import {
   checkRecord,
   finiteOrNull,
@@ -101,8 +102,7 @@ function resolve(fn: string, options: ChurnRateOptions): ResolvedOptions {
 
 /** Per customer: the flags above and the first start. O(customers) memory. */
 class ChurnRateAccumulator extends MetricAccumulator<Lifetime, ChurnRateResult> {
-  private readonly rows = new Map<string, number>();
-  private ids: string[] = [];
+  private readonly index = new CustomerIndex();
   private flags = new Uint8Array(0);
   private firstStart = new Float64Array(0);
 
@@ -114,11 +114,8 @@ class ChurnRateAccumulator extends MetricAccumulator<Lifetime, ChurnRateResult> 
   }
 
   private row(id: string): number {
-    let row = this.rows.get(id);
-    if (row === undefined) {
-      row = this.ids.length;
-      this.rows.set(id, row);
-      this.ids.push(id);
+    const row = this.index.row(id);
+    if (row >= this.flags.length) {
       this.flags = growU8(this.flags, row + 1);
       this.firstStart = growF64(this.firstStart, row + 1, Number.POSITIVE_INFINITY);
     }
@@ -154,8 +151,8 @@ class ChurnRateAccumulator extends MetricAccumulator<Lifetime, ChurnRateResult> 
 
   protected state(): JsonValue {
     const customers: JsonValue[] = [];
-    for (let row = 0; row < this.ids.length; row++) {
-      customers.push([this.ids[row]!, this.flags[row]!, finiteOrNull(this.firstStart[row]!)]);
+    for (let row = 0; row < this.index.ids.length; row++) {
+      customers.push([this.index.ids[row]!, this.flags[row]!, finiteOrNull(this.firstStart[row]!)]);
     }
     return { customers };
   }
@@ -183,7 +180,7 @@ class ChurnRateAccumulator extends MetricAccumulator<Lifetime, ChurnRateResult> 
     let newCustomers = 0;
     let churnedNew = 0;
     let reactivated = 0;
-    const n = this.ids.length;
+    const n = this.index.ids.length;
     const flags = this.flags;
     const first = this.firstStart;
     for (let row = 0; row < n; row++) {

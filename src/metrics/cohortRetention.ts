@@ -3,6 +3,7 @@ import { describeType, failInput, RetentionError } from '../core/errors';
 import type { Instant, InstantInput } from '../core/instant';
 import type { Granularity } from '../core/period';
 import type { JsonValue } from '../core/validate';
+import { CustomerIndex } from './customerIndex';
 import type { MetricEvent } from './inputs';
 import {
   checkRecord,
@@ -188,8 +189,7 @@ function resolve(fn: string, options: CohortRetentionOptions): Resolved {
  * they came back in (`'on'`) or only the latest one (`'onOrAfter'`).
  */
 class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRetentionResult> {
-  private readonly rows = new Map<string, number>();
-  private ids: string[] = [];
+  private readonly index = new CustomerIndex();
   private cohort = new Int32Array(0);
   private lastReturn = new Int32Array(0);
   private readonly bits = new PeriodBits();
@@ -220,15 +220,11 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
   }
 
   private row(id: string): number {
-    let row = this.rows.get(id);
-    if (row === undefined) {
-      row = this.ids.length;
-      this.rows.set(id, row);
-      this.ids.push(id);
-      const n = row + 1;
-      this.cohort = growI32(this.cohort, n, NO_KEY);
-      if (this.rolling) this.lastReturn = growI32(this.lastReturn, n, NO_RETURN);
-      else this.bits.ensureRows(n);
+    const row = this.index.row(id);
+    if (row >= this.cohort.length) {
+      this.cohort = growI32(this.cohort, row + 1, NO_KEY);
+      if (this.rolling) this.lastReturn = growI32(this.lastReturn, this.cohort.length, NO_RETURN);
+      else this.bits.ensureRows(this.cohort.length);
     }
     return row;
   }
@@ -259,14 +255,14 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
 
   protected state(): JsonValue {
     const customers: JsonValue[] = [];
-    for (let row = 0; row < this.ids.length; row++) {
+    for (let row = 0; row < this.index.ids.length; row++) {
       const cohort = this.cohort[row]!;
       const returns = this.rolling
         ? this.lastReturn[row] === NO_RETURN
           ? []
           : [this.lastReturn[row]!]
         : this.bits.keys(row);
-      customers.push([this.ids[row]!, cohort === NO_KEY ? null : cohort, returns]);
+      customers.push([this.index.ids[row]!, cohort === NO_KEY ? null : cohort, returns]);
     }
     return { latest: finiteOrNull(this.latest), customers };
   }
@@ -306,7 +302,7 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     const asOfKey = this.keyOf(asOf);
     const fromKey = o.from === undefined ? Number.NEGATIVE_INFINITY : this.keyOf(o.from);
     let first = NO_KEY;
-    const n = this.ids.length;
+    const n = this.index.ids.length;
     for (let row = 0; row < n; row++) {
       const c = this.cohort[row]!;
       if (c >= fromKey && c < first) first = c;

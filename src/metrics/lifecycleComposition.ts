@@ -3,6 +3,7 @@ import { describeType, failInput, RetentionError } from '../core/errors';
 import type { Instant, InstantInput } from '../core/instant';
 import type { Granularity } from '../core/period';
 import type { JsonValue } from '../core/validate';
+import { CustomerIndex } from './customerIndex';
 import type { MetricEvent } from './inputs';
 import {
   checkRecord,
@@ -134,8 +135,7 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
   MetricEvent,
   LifecycleCompositionResult
 > {
-  private readonly rows = new Map<string, number>();
-  private ids: string[] = [];
+  private readonly index = new CustomerIndex();
   private created = new Int32Array(0);
   private readonly bits = new PeriodBits();
   private latest = Number.NEGATIVE_INFINITY;
@@ -160,13 +160,10 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
   }
 
   private row(id: string): number {
-    let row = this.rows.get(id);
-    if (row === undefined) {
-      row = this.ids.length;
-      this.rows.set(id, row);
-      this.ids.push(id);
+    const row = this.index.row(id);
+    if (row >= this.created.length) {
       this.created = growI32(this.created, row + 1, NO_KEY);
-      this.bits.ensureRows(row + 1);
+      this.bits.ensureRows(this.created.length);
     }
     return row;
   }
@@ -187,8 +184,8 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
 
   protected state(): JsonValue {
     const customers: JsonValue[] = [];
-    for (let row = 0; row < this.ids.length; row++) {
-      customers.push([this.ids[row]!, this.created[row]!, this.bits.keys(row)]);
+    for (let row = 0; row < this.index.ids.length; row++) {
+      customers.push([this.index.ids[row]!, this.created[row]!, this.bits.keys(row)]);
     }
     return { latest: finiteOrNull(this.latest), customers };
   }
@@ -221,7 +218,7 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
     const base = { granularity: o.granularity, timeZone: o.timeZone, asOf: asOf ?? null };
     if (asOf === undefined) return { ...base, periods: [] };
     const asOfKey = this.keyOf(asOf);
-    const n = this.ids.length;
+    const n = this.index.ids.length;
     let first = NO_KEY;
     if (o.from !== undefined) first = this.keyOf(o.from);
     else {

@@ -13,6 +13,7 @@ import type { Instant, InstantInput } from '../core/instant';
 import { type CurrencyConverter, isCurrencyCode } from '../core/money';
 import type { MrrChange } from '../core/records';
 import type { JsonValue } from '../core/validate';
+import { CustomerIndex } from './customerIndex';
 import {
   checkRecord,
   finiteOrNull,
@@ -136,8 +137,7 @@ const AMBIGUOUS = 'two changes of one subscription at the same instant set diffe
 export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
   private currency: string | undefined;
   // customers
-  private readonly customerRows = new Map<string, number>();
-  private customerIds: string[] = [];
+  private readonly index = new CustomerIndex();
   private firstSub = new Int32Array(0);
   private paidBefore = new Uint8Array(0);
   private changeHead = new Int32Array(0);
@@ -176,15 +176,11 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
   }
 
   private customer(id: string): number {
-    let row = this.customerRows.get(id);
-    if (row === undefined) {
-      row = this.customerIds.length;
-      this.customerRows.set(id, row);
-      this.customerIds.push(id);
-      const n = row + 1;
-      this.firstSub = growI32(this.firstSub, n, NONE);
-      this.paidBefore = growU8(this.paidBefore, n);
-      this.changeHead = growI32(this.changeHead, n, NONE);
+    const row = this.index.row(id);
+    if (row >= this.firstSub.length) {
+      this.firstSub = growI32(this.firstSub, row + 1, NONE);
+      this.paidBefore = growU8(this.paidBefore, this.firstSub.length);
+      this.changeHead = growI32(this.changeHead, this.firstSub.length, NONE);
     }
     return row;
   }
@@ -330,7 +326,7 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
 
   protected state(): JsonValue {
     const customers: JsonValue[] = [];
-    for (let c = 0; c < this.customerIds.length; c++) {
+    for (let c = 0; c < this.index.ids.length; c++) {
       const subs: JsonValue[] = [];
       const position = new Map<number, number>();
       for (let s = this.firstSub[c]!; s !== NONE; s = this.subNext[s]!) {
@@ -348,7 +344,7 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
       for (let i = this.changeHead[c]!; i !== NONE; i = this.chNext[i]!) {
         changes.push([this.chAt[i]!, position.get(this.chSub[i]!)!, this.chMrr[i]!]);
       }
-      customers.push([this.customerIds[c]!, this.paidBefore[c]!, subs, changes]);
+      customers.push([this.index.ids[c]!, this.paidBefore[c]!, subs, changes]);
     }
     return { currency: this.currency ?? null, customers };
   }
@@ -415,7 +411,7 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
 
   /** Opening and closing MRR per customer row. */
   totals(): LedgerTotals {
-    const n = this.customerIds.length;
+    const n = this.index.ids.length;
     const opening = new Float64Array(n);
     const closing = new Float64Array(n);
     for (let c = 0; c < n; c++) {
@@ -455,7 +451,7 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
     const order: number[] = [];
     const chAt = this.chAt;
     const byTime = (a: number, b: number) => chAt[a]! - chAt[b]!;
-    for (let c = 0; c < this.customerIds.length; c++) {
+    for (let c = 0; c < this.index.ids.length; c++) {
       let head = this.changeHead[c]!;
       if (head === NONE) continue;
       let total = 0;

@@ -7,6 +7,7 @@
  */
 import type { Instant } from '../core/instant';
 import type { JsonValue } from '../core/validate';
+import { CustomerIndex } from './customerIndex';
 import type { MetricOrder } from './inputs';
 import {
   checkRecord,
@@ -23,8 +24,7 @@ import {
 } from './internal';
 
 export class FirstTwoOrders<T> extends MetricAccumulator<MetricOrder, T> {
-  private readonly rows = new Map<string, number>();
-  ids: string[] = [];
+  readonly index = new CustomerIndex();
   first = new Float64Array(0);
   second = new Float64Array(0);
   /** The latest order at or before `asOf` (or at all without it). */
@@ -41,11 +41,8 @@ export class FirstTwoOrders<T> extends MetricAccumulator<MetricOrder, T> {
   }
 
   private row(id: string): number {
-    let row = this.rows.get(id);
-    if (row === undefined) {
-      row = this.ids.length;
-      this.rows.set(id, row);
-      this.ids.push(id);
+    const row = this.index.row(id);
+    if (row >= this.first.length) {
       this.first = growF64(this.first, row + 1, Number.POSITIVE_INFINITY);
       this.second = growF64(this.second, row + 1, Number.POSITIVE_INFINITY);
     }
@@ -71,8 +68,8 @@ export class FirstTwoOrders<T> extends MetricAccumulator<MetricOrder, T> {
 
   protected state(): JsonValue {
     const customers: JsonValue[] = [];
-    for (let row = 0; row < this.ids.length; row++) {
-      customers.push([this.ids[row]!, this.first[row]!, finiteOrNull(this.second[row]!)]);
+    for (let row = 0; row < this.index.ids.length; row++) {
+      customers.push([this.index.ids[row]!, this.first[row]!, finiteOrNull(this.second[row]!)]);
     }
     return { latest: finiteOrNull(this.latest), customers };
   }

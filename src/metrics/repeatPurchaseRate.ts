@@ -73,7 +73,7 @@ function make(fn: string, options: RepeatPurchaseRateOptions | undefined) {
       let customers = 0;
       let repeated = 0;
       let pending = 0;
-      for (let row = 0; row < s.ids.length; row++) {
+      for (let row = 0; row < s.index.size; row++) {
         const first = s.first[row]!;
         if (o.cohort !== undefined && (first < o.cohort.from || first >= o.cohort.to)) continue;
         customers++;

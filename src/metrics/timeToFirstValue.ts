@@ -1,6 +1,7 @@
 import type { Accumulator } from '../core/accumulator';
 import type { Instant, InstantInput } from '../core/instant';
 import type { JsonValue } from '../core/validate';
+import { CustomerIndex } from './customerIndex';
 import type { MetricEvent } from './inputs';
 import {
   checkRecord,
@@ -70,8 +71,7 @@ interface Resolved {
 }
 
 class TimeToFirstValueAccumulator extends MetricAccumulator<MetricEvent, TimeToFirstValueResult> {
-  private readonly rows = new Map<string, number>();
-  private ids: string[] = [];
+  private readonly index = new CustomerIndex();
   private firstStart = new Float64Array(0);
   private firstValue = new Float64Array(0);
 
@@ -87,11 +87,8 @@ class TimeToFirstValueAccumulator extends MetricAccumulator<MetricEvent, TimeToF
   }
 
   private row(id: string): number {
-    let row = this.rows.get(id);
-    if (row === undefined) {
-      row = this.ids.length;
-      this.rows.set(id, row);
-      this.ids.push(id);
+    const row = this.index.row(id);
+    if (row >= this.firstStart.length) {
       this.firstStart = growF64(this.firstStart, row + 1, Number.POSITIVE_INFINITY);
       this.firstValue = growF64(this.firstValue, row + 1, Number.POSITIVE_INFINITY);
     }
@@ -119,9 +116,9 @@ class TimeToFirstValueAccumulator extends MetricAccumulator<MetricEvent, TimeToF
 
   protected state(): JsonValue {
     const customers: JsonValue[] = [];
-    for (let row = 0; row < this.ids.length; row++) {
+    for (let row = 0; row < this.index.ids.length; row++) {
       customers.push([
-        this.ids[row]!,
+        this.index.ids[row]!,
         finiteOrNull(this.firstStart[row]!),
         finiteOrNull(this.firstValue[row]!),
       ]);
@@ -147,7 +144,7 @@ class TimeToFirstValueAccumulator extends MetricAccumulator<MetricEvent, TimeToF
   }
 
   result(): TimeToFirstValueResult {
-    const n = this.ids.length;
+    const n = this.index.ids.length;
     const durations = new Float64Array(n);
     const reachedFlags = new Uint8Array(n);
     const observed = new Float64Array(n);

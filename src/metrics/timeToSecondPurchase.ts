@@ -48,7 +48,7 @@ function make(fn: string, options: TimeToSecondPurchaseOptions | undefined) {
     { asOf: asOf ?? null },
     asOf,
     (s) => {
-      const n = s.ids.length;
+      const n = s.index.size;
       const now = asOf ?? s.latest;
       const durations = new Float64Array(n);
       const reachedFlags = new Uint8Array(n);

@@ -1,0 +1,49 @@
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CustomerIndex, hashId } from './customerIndex';
+
+describe('CustomerIndex', () => {
+  it('gives each distinct id one dense row, in order of first sight, like a Map', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.string({ maxLength: 6 }),
+            fc.nat({ max: 5000 }).map((n) => `cus_${n}`),
+          ),
+          {
+            maxLength: 4000,
+            size: 'max',
+          },
+        ),
+        (ids) => {
+          const index = new CustomerIndex();
+          const map = new Map<string, number>();
+          for (const id of ids) {
+            if (!map.has(id)) map.set(id, map.size);
+            // a copy of the string, as ids read from JSON are distinct objects
+            expect(index.row(`${id} `.slice(0, -1))).toBe(map.get(id));
+          }
+          expect(index.size).toBe(map.size);
+          expect(index.ids).toEqual([...map.keys()]);
+          for (const id of map.keys()) expect(index.find(id)).toBe(map.get(id));
+          expect(index.find('\u0000never')).toBe(-1);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('tells apart two ids whose hashes collide', () => {
+    // found by a search over `id_${i}`
+    const pair = ['id_283459', 'id_1311034'] as const;
+    expect(hashId(pair[0])).toBe(hashId(pair[1]));
+    const index = new CustomerIndex();
+    expect([
+      index.row(pair[0]),
+      index.row(pair[1]),
+      index.row(pair[0]),
+      index.row(pair[1]),
+    ]).toEqual([0, 1, 0, 1]);
+  });
+});
