@@ -8,7 +8,6 @@ import type { MetricEvent } from './inputs';
 import {
   checkRecord,
   finiteOrNull,
-  growI32,
   MetricAccumulator,
   optionalInstant,
   optionEnum,
@@ -23,6 +22,7 @@ import {
   snapNullable,
   snapNumber,
   snapString,
+  typeMatcher,
 } from './internal';
 import { bucketsOf, cachedPeriodKey, PeriodBits } from './periodBits';
 import type { MetricSnapshot } from './snapshot';
@@ -190,12 +190,13 @@ function resolve(fn: string, options: CohortRetentionOptions): Resolved {
  */
 class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRetentionResult> {
   private readonly index = new CustomerIndex();
-  private cohort = new Int32Array(0);
-  private lastReturn = new Int32Array(0);
-  private readonly bits = new PeriodBits();
+  /** Per customer: head word 0 the cohort key, word 1 the last return key ('onOrAfter'), then return bits ('on'). */
+  private readonly bits: PeriodBits;
   private latest = Number.NEGATIVE_INFINITY;
   private readonly keyOf: (instant: number) => number;
   private readonly rolling: boolean;
+  private readonly isStart: (type: string) => boolean;
+  private readonly isReturn: (type: string) => boolean;
 
   constructor(
     site: Site,
@@ -217,21 +218,20 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
       weekStartsOn: o.weekStartsOn,
     });
     this.rolling = o.criterion === 'onOrAfter';
+    this.isStart = typeMatcher(o.start === undefined ? undefined : [...o.start]);
+    this.isReturn = typeMatcher(o.ret === undefined ? undefined : [...o.ret]);
+    this.bits = new PeriodBits(this.rolling ? [NO_KEY, NO_RETURN] : [NO_KEY]);
   }
 
   private row(id: string): number {
     const row = this.index.row(id);
-    if (row >= this.cohort.length) {
-      this.cohort = growI32(this.cohort, row + 1, NO_KEY);
-      if (this.rolling) this.lastReturn = growI32(this.lastReturn, this.cohort.length, NO_RETURN);
-      else this.bits.ensureRows(this.cohort.length);
-    }
+    if (row >= this.bits.rows) this.bits.ensureRows(row + 1);
     return row;
   }
 
   private returned(row: number, key: number): void {
     if (this.rolling) {
-      if (key > this.lastReturn[row]!) this.lastReturn[row] = key;
+      if (key > this.bits.headOf(row, 1)) this.bits.setHead(row, key, 1);
     } else this.bits.set(row, key);
   }
 
@@ -244,24 +244,21 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     const o = this.o;
     if (o.asOf !== undefined && at > o.asOf) return;
     if (at > this.latest) this.latest = at;
-    const isStart = o.start === undefined || o.start.has(type);
-    const isReturn = o.ret === undefined || o.ret.has(type);
+    const isStart = this.isStart(type);
+    const isReturn = this.isReturn(type);
     if (!isStart && !isReturn) return;
     const key = this.keyOf(at);
     const row = this.row(id);
-    if (isStart && key < this.cohort[row]!) this.cohort[row] = key;
+    if (isStart) this.bits.lowerHead(row, key);
     if (isReturn) this.returned(row, key);
   }
 
   protected state(): JsonValue {
     const customers: JsonValue[] = [];
     for (let row = 0; row < this.index.ids.length; row++) {
-      const cohort = this.cohort[row]!;
-      const returns = this.rolling
-        ? this.lastReturn[row] === NO_RETURN
-          ? []
-          : [this.lastReturn[row]!]
-        : this.bits.keys(row);
+      const cohort = this.bits.headOf(row);
+      const last = this.rolling ? this.bits.headOf(row, 1) : NO_RETURN;
+      const returns = this.rolling ? (last === NO_RETURN ? [] : [last]) : this.bits.keys(row);
       customers.push([this.index.ids[row]!, cohort === NO_KEY ? null : cohort, returns]);
     }
     return { latest: finiteOrNull(this.latest), customers };
@@ -281,8 +278,7 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
       const path = ['state', 'customers', i];
       const e = snapArray(fn, entry, path);
       const row = this.row(snapString(fn, e[0], [...path, 0]));
-      const cohort = snapNullable(fn, e[1], [...path, 1], NO_KEY);
-      if (cohort < this.cohort[row]!) this.cohort[row] = cohort;
+      this.bits.lowerHead(row, snapNullable(fn, e[1], [...path, 1], NO_KEY));
       snapArray(fn, e[2], [...path, 2]).forEach((k, j) => {
         this.returned(row, snapNumber(fn, k, [...path, 2, j]));
       });
@@ -304,7 +300,7 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     let first = NO_KEY;
     const n = this.index.ids.length;
     for (let row = 0; row < n; row++) {
-      const c = this.cohort[row]!;
+      const c = this.bits.headOf(row);
       if (c >= fromKey && c < first) first = c;
     }
     if (first === NO_KEY || first > asOfKey) return { ...base, cohorts: [] };
@@ -320,13 +316,13 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     const counts = new Float64Array(rows * columns);
     const sizes = new Float64Array(rows);
     for (let row = 0; row < n; row++) {
-      const c = this.cohort[row]!;
+      const c = this.bits.headOf(row);
       if (c === NO_KEY || c < first) continue;
       const r = c - first;
       sizes[r]!++;
       const limit = Math.min(columns - 1, asOfKey - c);
       if (this.rolling) {
-        const last = this.lastReturn[row]!;
+        const last = this.bits.headOf(row, 1);
         // Counted once at its furthest period; the suffix sums below spread it over 1..k.
         if (last > c) counts[r * columns + Math.min(last - c, limit)]!++;
       } else {

@@ -34,16 +34,29 @@ describe('CustomerIndex', () => {
     );
   });
 
-  it('tells apart two ids whose hashes collide', () => {
-    // found by a search over `id_${i}`
-    const pair = ['id_283459', 'id_1311034'] as const;
-    expect(hashId(pair[0])).toBe(hashId(pair[1]));
+  it('tells apart ids whose hashes collide, of different and of equal lengths', () => {
+    // found by searching `id_${i}` and `id_${i padded to 8 digits}`
+    for (const pair of [
+      ['id_283459', 'id_1311034'],
+      ['id_00112789', 'id_00349192'],
+    ] as const) {
+      expect(hashId(pair[0])).toBe(hashId(pair[1]));
+      const index = new CustomerIndex();
+      expect([
+        index.row(pair[0]),
+        index.row(pair[1]),
+        index.row(pair[0]),
+        index.row(pair[1]),
+      ]).toEqual([0, 1, 0, 1]);
+      expect(index.find(pair[1])).toBe(1);
+    }
+  });
+
+  it('keeps ids of any length and characters', () => {
     const index = new CustomerIndex();
-    expect([
-      index.row(pair[0]),
-      index.row(pair[1]),
-      index.row(pair[0]),
-      index.row(pair[1]),
-    ]).toEqual([0, 1, 0, 1]);
+    const long = 'x'.repeat(70_000);
+    const ids = ['', 'é', '😀', long, `${long}y`, 'a\u0000b'];
+    ids.forEach((id, i) => expect(index.row(id)).toBe(i));
+    ids.forEach((id, i) => expect(index.find(id)).toBe(i));
   });
 });

@@ -468,3 +468,17 @@ export function amount(
     },
   );
 }
+
+/**
+ * A test for event types: always true without a list, `===` for one type (the common case, and
+ * faster than hashing the type into a Set for every event), a Set lookup for several.
+ */
+export function typeMatcher(types: readonly string[] | undefined): (type: string) => boolean {
+  if (types === undefined) return () => true;
+  if (types.length === 1) {
+    const only = types[0]!;
+    return (type) => type === only;
+  }
+  const set = new Set(types);
+  return (type) => set.has(type);
+}

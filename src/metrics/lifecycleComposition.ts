@@ -8,7 +8,6 @@ import type { MetricEvent } from './inputs';
 import {
   checkRecord,
   finiteOrNull,
-  growI32,
   MetricAccumulator,
   optionalInstant,
   optionEnum,
@@ -136,8 +135,8 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
   LifecycleCompositionResult
 > {
   private readonly index = new CustomerIndex();
-  private created = new Int32Array(0);
-  private readonly bits = new PeriodBits();
+  /** Per customer: head word 0 the key of the period first seen in, then the active bits. */
+  private readonly bits = new PeriodBits([NO_KEY]);
   private latest = Number.NEGATIVE_INFINITY;
   private readonly keyOf: (instant: number) => number;
 
@@ -161,10 +160,7 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
 
   private row(id: string): number {
     const row = this.index.row(id);
-    if (row >= this.created.length) {
-      this.created = growI32(this.created, row + 1, NO_KEY);
-      this.bits.ensureRows(this.created.length);
-    }
+    if (row >= this.bits.rows) this.bits.ensureRows(row + 1);
     return row;
   }
 
@@ -178,14 +174,14 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
     if (at > this.latest) this.latest = at;
     const key = this.keyOf(at);
     const row = this.row(id);
-    if (key < this.created[row]!) this.created[row] = key;
+    this.bits.lowerHead(row, key);
     if (this.o.active === undefined || this.o.active.has(type)) this.bits.set(row, key);
   }
 
   protected state(): JsonValue {
     const customers: JsonValue[] = [];
     for (let row = 0; row < this.index.ids.length; row++) {
-      customers.push([this.index.ids[row]!, this.created[row]!, this.bits.keys(row)]);
+      customers.push([this.index.ids[row]!, this.bits.headOf(row), this.bits.keys(row)]);
     }
     return { latest: finiteOrNull(this.latest), customers };
   }
@@ -204,8 +200,7 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
       const path = ['state', 'customers', i];
       const e = snapArray(fn, entry, path);
       const row = this.row(snapString(fn, e[0], [...path, 0]));
-      const created = snapNumber(fn, e[1], [...path, 1]);
-      if (created < this.created[row]!) this.created[row] = created;
+      this.bits.lowerHead(row, snapNumber(fn, e[1], [...path, 1]));
       snapArray(fn, e[2], [...path, 2]).forEach((k, j) => {
         this.bits.set(row, snapNumber(fn, k, [...path, 2, j]));
       });
@@ -239,7 +234,7 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
     // Per period: new, returning, resurrecting, dormant.
     const table = new Float64Array(count * 4);
     for (let row = 0; row < n; row++) {
-      const created = this.created[row]!;
+      const created = this.bits.headOf(row);
       this.bits.forEach(row, (key) => {
         const p = key - first;
         if (p >= 0 && p < count) {

@@ -45,21 +45,29 @@ describe('cachedPeriodKey', () => {
 });
 
 describe('PeriodBits', () => {
-  it('behaves as one set of keys per row, whatever order keys arrive in', () => {
+  it('behaves as one set of keys per row, with head words kept apart, whatever the order', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.nat({ max: 5 }), fc.integer({ min: -300, max: 300 })), {
           maxLength: 80,
+          size: 'max',
         }),
         (entries) => {
-          const bits = new PeriodBits();
+          // two head words per row (initially 99 and 0), which widening the key range must keep
+          const bits = new PeriodBits([99, 0]);
           bits.ensureRows(6);
           const sets = Array.from({ length: 6 }, () => new Set<number>());
+          const lows = Array.from({ length: 6 }, () => 99);
           for (const [row, key] of entries) {
             bits.set(row, key);
+            bits.lowerHead(row, key);
             sets[row]!.add(key);
+            bits.setHead(row, sets[row]!.size, 1);
+            lows[row] = Math.min(lows[row]!, key);
           }
           for (let row = 0; row < 6; row++) {
+            expect(bits.headOf(row)).toBe(lows[row]);
+            expect(bits.headOf(row, 1)).toBe(sets[row]!.size);
             expect(bits.keys(row)).toEqual([...sets[row]!].sort((a, b) => a - b));
             for (let k = -310; k <= 310; k += 11) expect(bits.has(row, k)).toBe(sets[row]!.has(k));
           }

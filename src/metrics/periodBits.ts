@@ -77,24 +77,58 @@ export function bucketsOf(
 }
 
 /**
- * One bitset of absolute period keys per row. The key range grows in whole 32-key words, so
- * widening it is a word copy.
+ * Per-customer rows of 32-bit words: `head` integer words (a cohort key, a first-seen key...)
+ * followed by a bitset of absolute period keys, so that one cache line holds all a customer's
+ * state. The key range grows in whole 32-key words, so widening it is a word copy.
  */
 export class PeriodBits {
   /** The key of bit 0 of every row (a multiple of 32). */
   private lo = 0;
-  /** Words per row. */
+  /** Bit words per row. */
   private words = 0;
+  /** Words per row: head + bit words. */
+  private stride: number;
   private capacity = 0;
-  private data = new Uint32Array(0);
+  private data = new Int32Array(0);
+
+  private readonly head: number;
+
+  /** @param fills - The initial value of each head word (one integer word per entry). */
+  constructor(private readonly fills: readonly number[] = []) {
+    this.head = fills.length;
+    this.stride = this.head;
+  }
+
+  get rows(): number {
+    return this.capacity;
+  }
 
   ensureRows(rows: number): void {
     if (rows <= this.capacity) return;
     const capacity = Math.max(rows, this.capacity * 2, 64);
-    const next = new Uint32Array(capacity * this.words);
+    const next = new Int32Array(capacity * this.stride);
     next.set(this.data);
+    for (let i = 0; i < this.head; i++) {
+      const fill = this.fills[i]!;
+      if (fill === 0) continue;
+      for (let row = this.capacity; row < capacity; row++) next[row * this.stride + i] = fill;
+    }
     this.data = next;
     this.capacity = capacity;
+  }
+
+  headOf(row: number, i = 0): number {
+    return this.data[row * this.stride + i]!;
+  }
+
+  setHead(row: number, value: number, i = 0): void {
+    this.data[row * this.stride + i] = value;
+  }
+
+  /** Lowers head word `i` of `row` to `value` if it is smaller. */
+  lowerHead(row: number, value: number, i = 0): void {
+    const at = row * this.stride + i;
+    if (value < this.data[at]!) this.data[at] = value;
   }
 
   private widen(key: number): void {
@@ -111,14 +145,23 @@ export class PeriodBits {
       hi = keyLo >= currentHi ? Math.max(keyLo + 32, currentHi + span) : currentHi;
     }
     const words = (hi - lo) / 32;
+    const stride = this.head + words;
     const shift = this.words === 0 ? 0 : (this.lo - lo) / 32;
-    const next = new Uint32Array(this.capacity * words);
-    for (let row = 0; row < this.capacity && this.words > 0; row++) {
-      next.set(this.data.subarray(row * this.words, (row + 1) * this.words), row * words + shift);
+    const next = new Int32Array(this.capacity * stride);
+    for (let row = 0; row < this.capacity; row++) {
+      const from = row * this.stride;
+      next.set(this.data.subarray(from, from + this.head), row * stride);
+      if (this.words > 0) {
+        next.set(
+          this.data.subarray(from + this.head, from + this.stride),
+          row * stride + this.head + shift,
+        );
+      }
     }
     this.data = next;
     this.lo = lo;
     this.words = words;
+    this.stride = stride;
   }
 
   set(row: number, key: number): void {
@@ -127,12 +170,12 @@ export class PeriodBits {
       this.widen(key);
       offset = key - this.lo;
     }
-    this.data[row * this.words + (offset >>> 5)]! |= 1 << (offset & 31);
+    this.data[row * this.stride + this.head + (offset >>> 5)]! |= 1 << (offset & 31);
   }
 
   /** Calls `visit(key)` for every key set in `row`, in increasing order. */
   forEach(row: number, visit: (key: number) => void): void {
-    const start = row * this.words;
+    const start = row * this.stride + this.head;
     for (let w = 0; w < this.words; w++) {
       let bits = this.data[start + w]!;
       while (bits !== 0) {
@@ -146,7 +189,9 @@ export class PeriodBits {
   has(row: number, key: number): boolean {
     const offset = key - this.lo;
     if (offset < 0 || offset >= this.words * 32) return false;
-    return (this.data[row * this.words + (offset >>> 5)]! & (1 << (offset & 31))) !== 0;
+    return (
+      (this.data[row * this.stride + this.head + (offset >>> 5)]! & (1 << (offset & 31))) !== 0
+    );
   }
 
   keys(row: number): number[] {
