@@ -56,7 +56,11 @@ describe('CustomerIndex', () => {
     const index = new CustomerIndex();
     const long = 'x'.repeat(70_000);
     const ids = ['', 'é', '😀', long, `${long}y`, 'a\u0000b'];
-    ids.forEach((id, i) => expect(index.row(id)).toBe(i));
-    ids.forEach((id, i) => expect(index.find(id)).toBe(i));
+    ids.forEach((id, i) => {
+      expect(index.row(id)).toBe(i);
+    });
+    ids.forEach((id, i) => {
+      expect(index.find(id)).toBe(i);
+    });
   });
 });

@@ -132,6 +132,11 @@ describe('featureUsageByOutcome', () => {
       featureUsageByOutcome([{ customerId: 'a', type: 'x' } as never], [], { asOf: t0 }),
     ).toThrow(/events\[0\]\.at/);
     expect(() =>
+      featureUsageByOutcome([], {} as never, { asOf: t0 }),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[RetentionInputError: featureUsageByOutcome: lifetimes has the wrong type (expected an iterable; received object)]`,
+    );
+    expect(() =>
       featureUsageByOutcomeAccumulator({ asOf: t0 }).add({
         customerId: 'a',
         start: t0,

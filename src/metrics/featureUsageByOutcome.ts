@@ -7,6 +7,7 @@ import type { Lifetime } from '../core/records';
 import type { JsonValue } from '../core/validate';
 import type { MetricEvent } from './inputs';
 import {
+  checkIterable,
   checkRecord,
   deadline,
   finiteOrNull,
@@ -400,6 +401,8 @@ export function featureUsageByOutcome(
   const acc = new FeatureUsageAccumulator({ fn, root: 'records' }, resolve(fn, options));
   const eventSite = { fn, root: 'events' };
   const lifetimeSite = { fn, root: 'lifetimes' };
+  checkIterable(events, eventSite);
+  checkIterable(lifetimes, lifetimeSite);
   let index = 0;
   for (const event of events) acc.event(event, index++, eventSite);
   index = 0;

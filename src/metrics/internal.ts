@@ -86,6 +86,16 @@ export function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
+/** Fails unless `records` can be iterated (arrays, sets, generators, any `Iterable`). */
+export function checkIterable(records: unknown, site: Site): void {
+  if (records === null || typeof records !== 'object' || !(Symbol.iterator in records)) {
+    failInput(
+      { fn: site.fn, root: site.root },
+      { code: 'invalid_type', path: [], expected: 'an iterable', received: describeType(records) },
+    );
+  }
+}
+
 /**
  * The accumulator behind every calculator: counts records for error indexes, merges partitions
  * (live, or as JSON snapshots) after checking they were computed with the same options, and wraps
@@ -122,17 +132,7 @@ export abstract class MetricAccumulator<TRecord, TResult>
   }
 
   addAll(records: Iterable<TRecord>): this {
-    if (records === null || typeof records !== 'object' || !(Symbol.iterator in records)) {
-      failInput(
-        { fn: this.site.fn, root: this.site.root },
-        {
-          code: 'invalid_type',
-          path: [],
-          expected: 'an iterable',
-          received: describeType(records),
-        },
-      );
-    }
+    checkIterable(records, this.site);
     let index = this.count;
     try {
       for (const record of records) {

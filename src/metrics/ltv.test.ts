@@ -22,6 +22,14 @@ describe('ltv', () => {
     });
   });
 
+  it("reproduces ChartMogul's published example: ARPA $100 and 5% monthly churn give an LTV of $2,000", () => {
+    // help.chartmogul.com, "Chart: Customer Lifetime Value (LTV)"
+    expect(ltv({ arpa: { amount: 10_000, currency: 'USD' }, churnRate: 0.05 }).value).toBeCloseTo(
+      200_000,
+      6,
+    );
+  });
+
   it('takes a churnRate result directly, and is null when churn is 0 or unknown', () => {
     const lifetimes = [
       { customerId: 'a', start: '2025-01-01', end: '2026-01-10' },
