@@ -140,12 +140,13 @@ class ActivationRateAccumulator extends MetricAccumulator<MetricEvent, Activatio
   }
 
   protected state(): JsonValue {
+    const ids = this.index.ids();
     const k = this.o.actions.length;
     const customers: JsonValue[] = [];
-    for (let row = 0; row < this.index.ids.length; row++) {
+    for (let row = 0; row < this.index.size; row++) {
       const actions: (number | null)[] = [];
       for (let j = 0; j < k; j++) actions.push(finiteOrNull(this.firstAction[row * k + j]!));
-      customers.push([this.index.ids[row]!, finiteOrNull(this.firstStart[row]!), actions]);
+      customers.push([ids[row]!, finiteOrNull(this.firstStart[row]!), actions]);
     }
     return { customers };
   }
@@ -183,7 +184,7 @@ class ActivationRateAccumulator extends MetricAccumulator<MetricEvent, Activatio
     let customers = 0;
     let activated = 0;
     let pending = 0;
-    for (let row = 0; row < this.index.ids.length; row++) {
+    for (let row = 0; row < this.index.size; row++) {
       const start = this.firstStart[row]!;
       if (start === Number.POSITIVE_INFINITY) continue;
       if (cohort !== undefined && (start < cohort.from || start >= cohort.to)) continue;

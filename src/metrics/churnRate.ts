@@ -8,7 +8,6 @@ import {
   checkRecord,
   finiteOrNull,
   growF64,
-  growU8,
   MetricAccumulator,
   optionEnum,
   optionPeriod,
@@ -103,8 +102,8 @@ function resolve(fn: string, options: ChurnRateOptions): ResolvedOptions {
 /** Per customer: the flags above and the first start. O(customers) memory. */
 class ChurnRateAccumulator extends MetricAccumulator<Lifetime, ChurnRateResult> {
   private readonly index = new CustomerIndex();
-  private flags = new Uint8Array(0);
-  private firstStart = new Float64Array(0);
+  /** Per customer, side by side (one cache line): the flags and the first start. */
+  private cells = new Float64Array(0);
 
   constructor(
     site: Site,
@@ -115,16 +114,18 @@ class ChurnRateAccumulator extends MetricAccumulator<Lifetime, ChurnRateResult> 
 
   private row(id: string): number {
     const row = this.index.row(id);
-    if (row >= this.flags.length) {
-      this.flags = growU8(this.flags, row + 1);
-      this.firstStart = growF64(this.firstStart, row + 1, Number.POSITIVE_INFINITY);
+    if (2 * row >= this.cells.length) {
+      const old = this.cells.length;
+      this.cells = growF64(this.cells, 2 * row + 2, 0);
+      for (let k = old + 1; k < this.cells.length; k += 2) this.cells[k] = Number.POSITIVE_INFINITY;
     }
     return row;
   }
 
   private fold(row: number, flags: number, start: number): void {
-    this.flags[row]! |= flags;
-    if (start < this.firstStart[row]!) this.firstStart[row] = start;
+    const s = this.cells;
+    s[2 * row] = s[2 * row]! | flags;
+    if (start < s[2 * row + 1]!) s[2 * row + 1] = start;
   }
 
   protected accept(lifetime: Lifetime, index: number): void {
@@ -150,9 +151,10 @@ class ChurnRateAccumulator extends MetricAccumulator<Lifetime, ChurnRateResult> 
   }
 
   protected state(): JsonValue {
+    const ids = this.index.ids();
     const customers: JsonValue[] = [];
-    for (let row = 0; row < this.index.ids.length; row++) {
-      customers.push([this.index.ids[row]!, this.flags[row]!, finiteOrNull(this.firstStart[row]!)]);
+    for (let row = 0; row < this.index.size; row++) {
+      customers.push([ids[row]!, this.cells[2 * row]!, finiteOrNull(this.cells[2 * row + 1]!)]);
     }
     return { customers };
   }
@@ -180,17 +182,16 @@ class ChurnRateAccumulator extends MetricAccumulator<Lifetime, ChurnRateResult> 
     let newCustomers = 0;
     let churnedNew = 0;
     let reactivated = 0;
-    const n = this.index.ids.length;
-    const flags = this.flags;
-    const first = this.firstStart;
+    const n = this.index.size;
+    const state = this.cells;
     for (let row = 0; row < n; row++) {
-      const f = flags[row]!;
+      const f = state[2 * row]!;
       const atFrom = (f & AT_FROM) !== 0;
       const atTo = (f & AT_TO) !== 0;
       if (atFrom) atStart++;
       if (atTo) atEnd++;
       if (atFrom && !atTo) churnedFromStart++;
-      const s = first[row]!;
+      const s = state[2 * row + 1]!;
       if (s > from && s <= to) {
         newCustomers++;
         if (!atTo) churnedNew++;

@@ -254,12 +254,13 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
   }
 
   protected state(): JsonValue {
+    const ids = this.index.ids();
     const customers: JsonValue[] = [];
-    for (let row = 0; row < this.index.ids.length; row++) {
+    for (let row = 0; row < this.index.size; row++) {
       const cohort = this.bits.headOf(row);
       const last = this.rolling ? this.bits.headOf(row, 1) : NO_RETURN;
       const returns = this.rolling ? (last === NO_RETURN ? [] : [last]) : this.bits.keys(row);
-      customers.push([this.index.ids[row]!, cohort === NO_KEY ? null : cohort, returns]);
+      customers.push([ids[row]!, cohort === NO_KEY ? null : cohort, returns]);
     }
     return { latest: finiteOrNull(this.latest), customers };
   }
@@ -298,7 +299,7 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     const asOfKey = this.keyOf(asOf);
     const fromKey = o.from === undefined ? Number.NEGATIVE_INFINITY : this.keyOf(o.from);
     let first = NO_KEY;
-    const n = this.index.ids.length;
+    const n = this.index.size;
     for (let row = 0; row < n; row++) {
       const c = this.bits.headOf(row);
       if (c >= fromKey && c < first) first = c;

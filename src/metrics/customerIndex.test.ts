@@ -25,7 +25,7 @@ describe('CustomerIndex', () => {
             expect(index.row(`${id} `.slice(0, -1))).toBe(map.get(id));
           }
           expect(index.size).toBe(map.size);
-          expect(index.ids).toEqual([...map.keys()]);
+          expect(index.ids()).toEqual([...map.keys()]);
           for (const id of map.keys()) expect(index.find(id)).toBe(map.get(id));
           expect(index.find('\u0000never')).toBe(-1);
         },
@@ -52,6 +52,21 @@ describe('CustomerIndex', () => {
     }
   });
 
+  it('keeps ids across arena chunks, records never straddling two, and ids longer than a chunk', () => {
+    const index = new CustomerIndex();
+    // 300,000 code units each: three fit in a 2^20 chunk, the fourth starts the next one
+    const ids = Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(97 + i)}${'x'.repeat(299_999)}`);
+    ids.splice(5, 0, 'y'.repeat(1_200_000)); // longer than a chunk
+    ids.push('short');
+    ids.forEach((id, i) => {
+      expect(index.row(id)).toBe(i);
+    });
+    ids.forEach((id, i) => {
+      expect(index.find(id)).toBe(i);
+    });
+    expect(index.ids()).toEqual(ids);
+  });
+
   it('keeps ids of any length and characters', () => {
     const index = new CustomerIndex();
     const long = 'x'.repeat(70_000);
@@ -62,5 +77,6 @@ describe('CustomerIndex', () => {
     ids.forEach((id, i) => {
       expect(index.find(id)).toBe(i);
     });
+    expect(index.ids()).toEqual(ids);
   });
 });

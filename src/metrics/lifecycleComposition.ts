@@ -179,9 +179,10 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
   }
 
   protected state(): JsonValue {
+    const ids = this.index.ids();
     const customers: JsonValue[] = [];
-    for (let row = 0; row < this.index.ids.length; row++) {
-      customers.push([this.index.ids[row]!, this.bits.headOf(row), this.bits.keys(row)]);
+    for (let row = 0; row < this.index.size; row++) {
+      customers.push([ids[row]!, this.bits.headOf(row), this.bits.keys(row)]);
     }
     return { latest: finiteOrNull(this.latest), customers };
   }
@@ -213,7 +214,7 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
     const base = { granularity: o.granularity, timeZone: o.timeZone, asOf: asOf ?? null };
     if (asOf === undefined) return { ...base, periods: [] };
     const asOfKey = this.keyOf(asOf);
-    const n = this.index.ids.length;
+    const n = this.index.size;
     let first = NO_KEY;
     if (o.from !== undefined) first = this.keyOf(o.from);
     else {

@@ -19,7 +19,6 @@ import {
   finiteOrNull,
   growF64,
   growI32,
-  growU8,
   MetricAccumulator,
   optionPeriod,
   optionsObject,
@@ -129,6 +128,10 @@ export interface MovementTotals {
 }
 
 const NONE = -1;
+/** Ints per customer, numbers per subscription, numbers per change. */
+const C = 3;
+const S = 6;
+const K = 4;
 const AMBIGUOUS = 'two changes of one subscription at the same instant set different MRR';
 
 /**
@@ -136,26 +139,21 @@ const AMBIGUOUS = 'two changes of one subscription at the same instant set diffe
  */
 export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
   private currency: string | undefined;
-  // customers
   private readonly index = new CustomerIndex();
-  private firstSub = new Int32Array(0);
-  private paidBefore = new Uint8Array(0);
-  private changeHead = new Int32Array(0);
-  // subscriptions (a linked list per customer)
-  private subCustomer = new Int32Array(0);
+  /** Per customer, `C` ints: first subscription, paid before `from` (0/1), first change. */
+  private cust = new Int32Array(0);
+  private custCount = 0;
+  /**
+   * Per subscription, `S` numbers: time and MRR in force at `from`, time and MRR in force at `to`,
+   * flags (1: conflict at `from`, 2: conflict at `to`, 4: named by a subscriptionId) and the next
+   * subscription of the customer. One row per subscription keeps its state in one cache line.
+   */
+  private subs = new Float64Array(0);
+  private subCount = 0;
   private subKey: string[] = [];
-  private subNext = new Int32Array(0);
-  private tFrom = new Float64Array(0);
-  private vFrom = new Float64Array(0);
-  private tTo = new Float64Array(0);
-  private vTo = new Float64Array(0);
-  private conflict = new Uint8Array(0); // bit 1: at from, bit 2: at to
-  // changes inside (from, to], a linked list per customer
+  /** Per change inside `(from, to]`, `K` numbers: at, subscription, MRR, next change of the customer. */
+  private ch = new Float64Array(0);
   private changeCount = 0;
-  private chAt = new Float64Array(0);
-  private chSub = new Int32Array(0);
-  private chMrr = new Float64Array(0);
-  private chNext = new Int32Array(0);
 
   constructor(
     site: Site,
@@ -177,69 +175,73 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
 
   private customer(id: string): number {
     const row = this.index.row(id);
-    if (row >= this.firstSub.length) {
-      this.firstSub = growI32(this.firstSub, row + 1, NONE);
-      this.paidBefore = growU8(this.paidBefore, this.firstSub.length);
-      this.changeHead = growI32(this.changeHead, this.firstSub.length, NONE);
+    if (row === this.custCount) {
+      this.custCount++;
+      this.cust = growI32(this.cust, this.custCount * C, 0);
+      this.cust[row * C] = NONE;
+      this.cust[row * C + 1] = 0;
+      this.cust[row * C + 2] = NONE;
     }
     return row;
   }
 
   private subscription(customer: number, key: string): number {
-    let sub = this.firstSub[customer]!;
+    const subs = this.subs;
+    const named = key !== '';
+    let sub = this.cust[customer * C]!;
     while (sub !== NONE) {
-      if (this.subKey[sub] === key) return sub;
-      sub = this.subNext[sub]!;
+      const isNamed = (subs[sub * S + 4]! & 4) !== 0;
+      if (named ? isNamed && this.subKey[sub] === key : !isNamed) return sub;
+      sub = subs[sub * S + 5]!;
     }
-    sub = this.subKey.length;
+    sub = this.subCount++;
     this.subKey.push(key);
-    const n = sub + 1;
-    this.subCustomer = growI32(this.subCustomer, n, 0);
-    this.subNext = growI32(this.subNext, n, NONE);
-    this.tFrom = growF64(this.tFrom, n, Number.NEGATIVE_INFINITY);
-    this.vFrom = growF64(this.vFrom, n, 0);
-    this.tTo = growF64(this.tTo, n, Number.NEGATIVE_INFINITY);
-    this.vTo = growF64(this.vTo, n, 0);
-    this.conflict = growU8(this.conflict, n);
-    this.subCustomer[sub] = customer;
-    this.subNext[sub] = this.firstSub[customer]!;
-    this.firstSub[customer] = sub;
+    this.subs = growF64(this.subs, this.subCount * S, 0);
+    const at = sub * S;
+    this.subs[at] = Number.NEGATIVE_INFINITY;
+    this.subs[at + 1] = 0;
+    this.subs[at + 2] = Number.NEGATIVE_INFINITY;
+    this.subs[at + 3] = 0;
+    this.subs[at + 4] = named ? 4 : 0;
+    this.subs[at + 5] = this.cust[customer * C]!;
+    this.cust[customer * C] = sub;
     return sub;
   }
 
   private pushChange(customer: number, sub: number, at: number, mrr: number): void {
     const i = this.changeCount++;
-    const n = i + 1;
-    this.chAt = growF64(this.chAt, n, 0);
-    this.chSub = growI32(this.chSub, n, 0);
-    this.chMrr = growF64(this.chMrr, n, 0);
-    this.chNext = growI32(this.chNext, n, NONE);
-    this.chAt[i] = at;
-    this.chSub[i] = sub;
-    this.chMrr[i] = mrr;
-    this.chNext[i] = this.changeHead[customer]!;
-    this.changeHead[customer] = i;
+    this.ch = growF64(this.ch, this.changeCount * K, 0);
+    this.ch[i * K] = at;
+    this.ch[i * K + 1] = sub;
+    this.ch[i * K + 2] = mrr;
+    this.ch[i * K + 3] = this.cust[customer * C + 2]!;
+    this.cust[customer * C + 2] = i;
+  }
+
+  /** Merges "MRR `v` set at `t`" (and a conflict already seen there) into field pair `f`. */
+  private latest(sub: number, f: 0 | 2, t: number, v: number, conflict: boolean): void {
+    const subs = this.subs;
+    const at = sub * S;
+    const bit = f === 0 ? 1 : 2;
+    const known = subs[at + f]!;
+    if (t > known) {
+      subs[at + f] = t;
+      subs[at + f + 1] = v;
+      subs[at + 4] = (subs[at + 4]! & ~bit) | (conflict ? bit : 0);
+    } else if (t === known && t !== Number.NEGATIVE_INFINITY) {
+      if (conflict || v !== subs[at + f + 1]) subs[at + 4] = subs[at + 4]! | bit;
+    }
   }
 
   /** Folds one change of subscription `sub` at `at` setting `mrr`. */
   private fold(customer: number, sub: number, at: number, mrr: number): void {
     const { from, to } = this.o;
     if (at <= from) {
-      if (mrr > 0) this.paidBefore[customer] = 1;
-      const t = this.tFrom[sub]!;
-      if (at > t) {
-        this.tFrom[sub] = at;
-        this.vFrom[sub] = mrr;
-        this.conflict[sub]! &= ~1;
-      } else if (at === t && mrr !== this.vFrom[sub]) this.conflict[sub]! |= 1;
+      if (mrr > 0) this.cust[customer * C + 1] = 1;
+      this.latest(sub, 0, at, mrr, false);
     }
     if (at <= to) {
-      const t = this.tTo[sub]!;
-      if (at > t) {
-        this.tTo[sub] = at;
-        this.vTo[sub] = mrr;
-        this.conflict[sub]! &= ~2;
-      } else if (at === t && mrr !== this.vTo[sub]) this.conflict[sub]! |= 2;
+      this.latest(sub, 2, at, mrr, false);
       if (this.movements && at > from) this.pushChange(customer, sub, at, mrr);
     }
   }
@@ -325,26 +327,29 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
   }
 
   protected state(): JsonValue {
+    const ids = this.index.ids();
     const customers: JsonValue[] = [];
-    for (let c = 0; c < this.index.ids.length; c++) {
-      const subs: JsonValue[] = [];
+    const subs = this.subs;
+    for (let c = 0; c < this.custCount; c++) {
+      const list: JsonValue[] = [];
       const position = new Map<number, number>();
-      for (let s = this.firstSub[c]!; s !== NONE; s = this.subNext[s]!) {
-        position.set(s, subs.length);
-        subs.push([
-          this.subKey[s]!,
-          finiteOrNull(this.tFrom[s]!),
-          this.vFrom[s]!,
-          finiteOrNull(this.tTo[s]!),
-          this.vTo[s]!,
-          this.conflict[s]!,
+      for (let sub = this.cust[c * C]!; sub !== NONE; sub = subs[sub * S + 5]!) {
+        const at = sub * S;
+        position.set(sub, list.length);
+        list.push([
+          this.subKey[sub]!,
+          finiteOrNull(subs[at]!),
+          subs[at + 1]!,
+          finiteOrNull(subs[at + 2]!),
+          subs[at + 3]!,
+          subs[at + 4]! & 3,
         ]);
       }
       const changes: JsonValue[] = [];
-      for (let i = this.changeHead[c]!; i !== NONE; i = this.chNext[i]!) {
-        changes.push([this.chAt[i]!, position.get(this.chSub[i]!)!, this.chMrr[i]!]);
+      for (let i = this.cust[c * C + 2]!; i !== NONE; i = this.ch[i * K + 3]!) {
+        changes.push([this.ch[i * K]!, position.get(this.ch[i * K + 1]!)!, this.ch[i * K + 2]!]);
       }
-      customers.push([this.index.ids[c]!, this.paidBefore[c]!, subs, changes]);
+      customers.push([ids[c]!, this.cust[c * C + 1]!, list, changes]);
     }
     return { currency: this.currency ?? null, customers };
   }
@@ -362,30 +367,26 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
       const path = ['state', 'customers', i];
       const e = snapArray(fn, entry, path);
       const customer = this.customer(snapString(fn, e[0], [...path, 0]));
-      if (snapNumber(fn, e[1], [...path, 1]) !== 0) this.paidBefore[customer] = 1;
+      if (snapNumber(fn, e[1], [...path, 1]) !== 0) this.cust[customer * C + 1] = 1;
       const subs = snapArray(fn, e[2], [...path, 2]).map((raw, j) => {
         const p = [...path, 2, j];
         const x = snapArray(fn, raw, p);
         const sub = this.subscription(customer, snapString(fn, x[0], [...p, 0]));
-        const tFrom = snapNullable(fn, x[1], [...p, 1], Number.NEGATIVE_INFINITY);
-        const vFrom = snapNumber(fn, x[2], [...p, 2]);
-        const tTo = snapNullable(fn, x[3], [...p, 3], Number.NEGATIVE_INFINITY);
-        const vTo = snapNumber(fn, x[4], [...p, 4]);
         const conflict = snapNumber(fn, x[5], [...p, 5]);
-        if (tFrom > this.tFrom[sub]!) {
-          this.tFrom[sub] = tFrom;
-          this.vFrom[sub] = vFrom;
-          this.conflict[sub] = (this.conflict[sub]! & ~1) | (conflict & 1);
-        } else if (tFrom === this.tFrom[sub]! && tFrom !== Number.NEGATIVE_INFINITY) {
-          if (vFrom !== this.vFrom[sub]! || (conflict & 1) !== 0) this.conflict[sub]! |= 1;
-        }
-        if (tTo > this.tTo[sub]!) {
-          this.tTo[sub] = tTo;
-          this.vTo[sub] = vTo;
-          this.conflict[sub] = (this.conflict[sub]! & ~2) | (conflict & 2);
-        } else if (tTo === this.tTo[sub]! && tTo !== Number.NEGATIVE_INFINITY) {
-          if (vTo !== this.vTo[sub]! || (conflict & 2) !== 0) this.conflict[sub]! |= 2;
-        }
+        this.latest(
+          sub,
+          0,
+          snapNullable(fn, x[1], [...p, 1], Number.NEGATIVE_INFINITY),
+          snapNumber(fn, x[2], [...p, 2]),
+          (conflict & 1) !== 0,
+        );
+        this.latest(
+          sub,
+          2,
+          snapNullable(fn, x[3], [...p, 3], Number.NEGATIVE_INFINITY),
+          snapNumber(fn, x[4], [...p, 4]),
+          (conflict & 2) !== 0,
+        );
         return sub;
       });
       if (this.movements) {
@@ -411,16 +412,17 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
 
   /** Opening and closing MRR per customer row. */
   totals(): LedgerTotals {
-    const n = this.index.ids.length;
+    const n = this.custCount;
     const opening = new Float64Array(n);
     const closing = new Float64Array(n);
+    const subs = this.subs;
     for (let c = 0; c < n; c++) {
       let open = 0;
       let close = 0;
-      for (let s = this.firstSub[c]!; s !== NONE; s = this.subNext[s]!) {
-        if (this.conflict[s] !== 0) this.ambiguous();
-        open += this.vFrom[s]!;
-        close += this.vTo[s]!;
+      for (let sub = this.cust[c * C]!; sub !== NONE; sub = subs[sub * S + 5]!) {
+        if ((subs[sub * S + 4]! & 3) !== 0) this.ambiguous();
+        open += subs[sub * S + 1]!;
+        close += subs[sub * S + 3]!;
       }
       opening[c] = open;
       closing[c] = close;
@@ -447,38 +449,39 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
       reactivationCustomers: 0,
       reactivationCount: 0,
     };
-    const current = new Float64Array(this.subKey.length);
+    const subs = this.subs;
+    const ch = this.ch;
+    const current = new Float64Array(this.subCount);
     const order: number[] = [];
-    const chAt = this.chAt;
-    const byTime = (a: number, b: number) => chAt[a]! - chAt[b]!;
-    for (let c = 0; c < this.index.ids.length; c++) {
-      let head = this.changeHead[c]!;
+    const byTime = (a: number, b: number) => ch[a * K]! - ch[b * K]!;
+    for (let c = 0; c < this.custCount; c++) {
+      let head = this.cust[c * C + 2]!;
       if (head === NONE) continue;
       let total = 0;
-      for (let s = this.firstSub[c]!; s !== NONE; s = this.subNext[s]!) {
-        if ((this.conflict[s]! & 1) !== 0) this.ambiguous();
-        current[s] = this.vFrom[s]!;
-        total += current[s]!;
+      for (let sub = this.cust[c * C]!; sub !== NONE; sub = subs[sub * S + 5]!) {
+        if ((subs[sub * S + 4]! & 1) !== 0) this.ambiguous();
+        current[sub] = subs[sub * S + 1]!;
+        total += current[sub]!;
       }
       order.length = 0;
-      for (; head !== NONE; head = this.chNext[head]!) order.push(head);
+      for (; head !== NONE; head = ch[head * K + 3]!) order.push(head);
       if (order.length > 1) order.sort(byTime);
-      let paid = this.paidBefore[c] === 1;
+      let paid = this.cust[c * C + 1] === 1;
       let kinds = 0;
       for (let i = 0; i < order.length; ) {
-        const at = chAt[order[i]!]!;
+        const at = ch[order[i]! * K]!;
         const before = total;
         let j = i;
         // Apply every change at this instant together (and catch contradictory duplicates).
-        for (; j < order.length && chAt[order[j]!] === at; j++) {
-          const k = order[j]!;
-          const sub = this.chSub[k]!;
+        for (; j < order.length && ch[order[j]! * K] === at; j++) {
+          const k = order[j]! * K;
+          const sub = ch[k + 1]!;
           for (let m = i; m < j; m++) {
-            const prior = order[m]!;
-            if (this.chSub[prior] === sub && this.chMrr[prior] !== this.chMrr[k]) this.ambiguous();
+            const prior = order[m]! * K;
+            if (ch[prior + 1] === sub && ch[prior + 2] !== ch[k + 2]) this.ambiguous();
           }
-          total += this.chMrr[k]! - current[sub]!;
-          current[sub] = this.chMrr[k]!;
+          total += ch[k + 2]! - current[sub]!;
+          current[sub] = ch[k + 2]!;
         }
         i = j;
         const after = total;

@@ -67,9 +67,10 @@ export class FirstTwoOrders<T> extends MetricAccumulator<MetricOrder, T> {
   }
 
   protected state(): JsonValue {
+    const ids = this.index.ids();
     const customers: JsonValue[] = [];
-    for (let row = 0; row < this.index.ids.length; row++) {
-      customers.push([this.index.ids[row]!, this.first[row]!, finiteOrNull(this.second[row]!)]);
+    for (let row = 0; row < this.index.size; row++) {
+      customers.push([ids[row]!, this.first[row]!, finiteOrNull(this.second[row]!)]);
     }
     return { latest: finiteOrNull(this.latest), customers };
   }

@@ -115,10 +115,11 @@ class TimeToFirstValueAccumulator extends MetricAccumulator<MetricEvent, TimeToF
   }
 
   protected state(): JsonValue {
+    const ids = this.index.ids();
     const customers: JsonValue[] = [];
-    for (let row = 0; row < this.index.ids.length; row++) {
+    for (let row = 0; row < this.index.size; row++) {
       customers.push([
-        this.index.ids[row]!,
+        ids[row]!,
         finiteOrNull(this.firstStart[row]!),
         finiteOrNull(this.firstValue[row]!),
       ]);
@@ -144,7 +145,7 @@ class TimeToFirstValueAccumulator extends MetricAccumulator<MetricEvent, TimeToF
   }
 
   result(): TimeToFirstValueResult {
-    const n = this.index.ids.length;
+    const n = this.index.size;
     const durations = new Float64Array(n);
     const reachedFlags = new Uint8Array(n);
     const observed = new Float64Array(n);
