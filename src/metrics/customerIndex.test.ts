@@ -55,7 +55,10 @@ describe('CustomerIndex', () => {
   it('keeps ids across arena chunks, records never straddling two, and ids longer than a chunk', () => {
     const index = new CustomerIndex();
     // 300,000 code units each: three fit in a 2^20 chunk, the fourth starts the next one
-    const ids = Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(97 + i)}${'x'.repeat(299_999)}`);
+    const ids = Array.from(
+      { length: 9 },
+      (_, i) => `${String.fromCharCode(97 + i)}${'x'.repeat(299_999)}`,
+    );
     ids.splice(5, 0, 'y'.repeat(1_200_000)); // longer than a chunk
     ids.push('short');
     ids.forEach((id, i) => {

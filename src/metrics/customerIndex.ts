@@ -109,7 +109,9 @@ export class CustomerIndex {
   /** All ids, in row order. */
   ids(): string[] {
     const out: string[] = [];
-    this.forEach((_, id) => out.push(id));
+    this.forEach((_, id) => {
+      out.push(id);
+    });
     return out;
   }
 
