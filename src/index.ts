@@ -14,3 +14,4 @@ export * from './metrics/index';
 export * from './scoring/index';
 export * from './triggers/index';
 export * from './winback/index';
+export * from './metrics/index';

@@ -29,10 +29,10 @@ export {
 } from './onboardingMachine';
 export { parseStageState } from './parseStageState';
 export {
-  type FunnelStep,
   type StageAnalytics,
   type StageAnalyticsOptions,
   type StageAnalyticsSnapshot,
+  type StageFunnelStep,
   type StageStats,
   stageAnalytics,
   stageAnalyticsAccumulator,

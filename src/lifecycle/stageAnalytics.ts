@@ -53,7 +53,7 @@ export interface StageStats {
  *
  * @category lifecycle
  */
-export interface FunnelStep {
+export interface StageFunnelStep {
   readonly stage: string;
   /** Customers who reached this step by `asOf`. */
   readonly reached: number;
@@ -78,7 +78,7 @@ export interface StageAnalytics {
   readonly customers: number;
   /** Every declared stage, in definition order. */
   readonly stages: Readonly<Record<string, StageStats>>;
-  readonly funnel: readonly FunnelStep[];
+  readonly funnel: readonly StageFunnelStep[];
 }
 
 /** Sums of one stage: the JSON that partitions exchange. */
@@ -252,7 +252,7 @@ function resultOf(totals: Totals, asOf: number, funnel: readonly string[]): Stag
       exits: sortedRecord(s.exits),
     };
   }
-  const steps = funnel.map((stage, i): FunnelStep => {
+  const steps = funnel.map((stage, i): StageFunnelStep => {
     const reached = totals.reached[i]!;
     const from = i === 0 ? totals.customers : totals.reached[i - 1]!;
     return {

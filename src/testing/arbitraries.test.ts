@@ -68,4 +68,27 @@ describe('arbitraries', () => {
     expect(reactivations).toBeGreaterThan(0);
     expect(open).toBeGreaterThan(0);
   });
+
+  it('generate MRR histories without two changes of one subscription at the same instant', () => {
+    let multi = 0;
+    fc.assert(
+      fc.property(
+        arb.arbMrrChanges({ subscriptions: 3, customers: 2, min: 0, max: 5 }),
+        (changes) => {
+          const keys = changes.map((c) => `${c.customerId} ${c.subscriptionId} ${c.at}`);
+          expect(new Set(keys).size).toBe(keys.length);
+          for (const c of changes) expect(c.subscriptionId).toMatch(/^sub_[123]$/);
+          if (new Set(changes.map((c) => c.subscriptionId)).size > 1) multi++;
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(multi).toBeGreaterThan(0);
+    fc.assert(
+      fc.property(arb.arbMrrChanges(), (changes) => {
+        for (const c of changes) expect(c.subscriptionId).toBeUndefined();
+      }),
+      { numRuns: 50 },
+    );
+  });
 });

@@ -249,31 +249,63 @@ export function arbLifetimes(options: RecordListOptions = {}): fc.Arbitrary<Life
 }
 
 /**
- * Lists of MRR changes, in no particular order, in one currency (or several when
- * `currencies` lists more than one).
+ * Options of {@link arbMrrChanges}.
  *
- * @param options - See {@link RecordListOptions}; `currencies` picks the currency codes.
+ * @category testing
+ */
+export interface MrrChangeListOptions extends RecordListOptions {
+  /** Currency codes to draw from; more than one gives mixed-currency lists. @defaultValue `['USD']` */
+  readonly currencies?: readonly string[];
+  /**
+   * Subscriptions per customer: with more than one, changes carry a `subscriptionId`
+   * (`sub_1`, `sub_2`, ...). @defaultValue `1` (no `subscriptionId`)
+   */
+  readonly subscriptions?: number;
+}
+
+/**
+ * Lists of MRR changes, in no particular order, in one currency (or several when
+ * `currencies` lists more than one). A valid history: no two changes of one subscription share an
+ * instant (which would leave its MRR at that instant ambiguous).
+ *
+ * @param options - See {@link MrrChangeListOptions}.
  * @returns An arbitrary of MRR-change lists.
  *
  * @example
  * fc.sample(arbMrrChanges(), 1)[0]?.[0]
  * //=> e.g. { customerId: 'cus_3', at: 1612345678901, mrr: 9900, currency: 'USD' }
  *
+ * @example
+ * fc.sample(arbMrrChanges({ subscriptions: 2 }), 20).flat().every((c) => c.subscriptionId === 'sub_1' || c.subscriptionId === 'sub_2')
+ * //=> true
+ *
  * @category testing
  */
-export function arbMrrChanges(
-  options: RecordListOptions & { readonly currencies?: readonly string[] } = {},
-): fc.Arbitrary<MrrChange[]> {
+export function arbMrrChanges(options: MrrChangeListOptions = {}): fc.Arbitrary<MrrChange[]> {
   const currencies = options.currencies ?? ['USD'];
-  return fc.array(
-    fc.record({
-      customerId: customerId(options.customers ?? 8),
-      at: arbInstant(options),
-      mrr: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1_000_000 })),
-      currency: fc.constantFrom(...currencies),
-    }),
-    { maxLength: options.maxLength ?? 40 },
-  );
+  const subscriptions = Math.max(1, options.subscriptions ?? 1);
+  return fc
+    .array(
+      fc.record({
+        customerId: customerId(options.customers ?? 8),
+        at: arbInstant(options),
+        mrr: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1_000_000 })),
+        currency: fc.constantFrom(...currencies),
+        subscription: fc.integer({ min: 1, max: subscriptions }),
+      }),
+      { maxLength: options.maxLength ?? 40 },
+    )
+    .map((list) => {
+      const seen = new Set<string>();
+      const out: MrrChange[] = [];
+      for (const { subscription, ...change } of list) {
+        const key = `${change.customerId} ${subscription} ${change.at}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(subscriptions > 1 ? { ...change, subscriptionId: `sub_${subscription}` } : change);
+      }
+      return out;
+    });
 }
 
 /**

@@ -23,6 +23,7 @@ export {
   arbSurveyResponses,
   arbTimeZone,
   type InstantRange,
+  type MrrChangeListOptions,
   type RecordListOptions,
 } from './arbitraries';
 export {

@@ -1,0 +1,202 @@
+/**
+ * Calendar buckets for the table calculators (cohortRetention, lifecycleComposition): a key
+ * function with an hour-indexed cache in front of `periodKeyFn`, and one bitset of period keys per
+ * customer, so memory grows with customers times periods, never with events.
+ *
+ * @internal
+ * @module
+ */
+import {
+  type CalendarOptions,
+  type Granularity,
+  type PeriodBucket,
+  periodKeyFn,
+  periodKeyStart,
+  periodSeries,
+} from '../core/period';
+
+const HOUR = 3_600_000;
+/** Most hours the cache covers (about 114 years); beyond it keys are computed directly. */
+const MAX_CACHED_HOURS = 1_000_000;
+const UNKNOWN = -0x80000000;
+const BOUNDARY = -0x7fffffff;
+
+/**
+ * Returns a key function equal to `periodKeyFn(granularity, options)` that remembers the key of
+ * every hour it has seen (an hour that contains a bucket boundary is computed each time).
+ */
+export function cachedPeriodKey(
+  granularity: Granularity,
+  options: CalendarOptions,
+): (instant: number) => number {
+  const exact = periodKeyFn(granularity, options);
+  let base = 0;
+  let cache = new Int32Array(0);
+  const fill = (hour: number): number => {
+    const a = exact(hour * HOUR);
+    const b = exact(hour * HOUR + HOUR - 1);
+    return a === b ? a : BOUNDARY;
+  };
+  return (instant) => {
+    const hour = Math.floor(instant / HOUR);
+    let i = hour - base;
+    if (i < 0 || i >= cache.length) {
+      // Widen the cached span to this hour, with as much again to spare on that side.
+      const empty = cache.length === 0;
+      let lo = empty ? hour : Math.min(base, hour);
+      let hi = empty ? hour + 1 : Math.max(base + cache.length, hour + 1);
+      const pad = Math.max(hi - lo, 24 * 31);
+      if (empty || hour < base) lo -= pad;
+      if (empty || hour >= base + cache.length) hi += pad;
+      if (hi - lo > MAX_CACHED_HOURS) return exact(instant);
+      const next = new Int32Array(hi - lo).fill(UNKNOWN);
+      if (!empty) next.set(cache, base - lo);
+      cache = next;
+      base = lo;
+      i = hour - base;
+    }
+    let key = cache[i]!;
+    if (key === UNKNOWN) {
+      key = fill(hour);
+      cache[i] = key;
+    }
+    return key === BOUNDARY ? exact(instant) : key;
+  };
+}
+
+/** The buckets with keys `first..last` (inclusive), with their instants and labels. */
+export function bucketsOf(
+  first: number,
+  last: number,
+  granularity: Granularity,
+  options: CalendarOptions,
+): PeriodBucket[] {
+  const from = periodKeyStart(first, granularity, options);
+  const to = periodKeyStart(last + 1, granularity, options);
+  return periodSeries({ from, to }, granularity, { ...options, maxBuckets: last - first + 1 });
+}
+
+/**
+ * Per-customer rows of 32-bit words: `head` integer words (a cohort key, a first-seen key...)
+ * followed by a bitset of absolute period keys, so that one cache line holds all a customer's
+ * state. The key range grows in whole 32-key words, so widening it is a word copy.
+ */
+export class PeriodBits {
+  /** The key of bit 0 of every row (a multiple of 32). */
+  private lo = 0;
+  /** Bit words per row. */
+  private words = 0;
+  /** Words per row: head + bit words. */
+  private stride: number;
+  private capacity = 0;
+  private data = new Int32Array(0);
+
+  private readonly head: number;
+
+  /** @param fills - The initial value of each head word (one integer word per entry). */
+  constructor(private readonly fills: readonly number[] = []) {
+    this.head = fills.length;
+    this.stride = this.head;
+  }
+
+  get rows(): number {
+    return this.capacity;
+  }
+
+  ensureRows(rows: number): void {
+    if (rows <= this.capacity) return;
+    const capacity = Math.max(rows, this.capacity * 2, 64);
+    const next = new Int32Array(capacity * this.stride);
+    next.set(this.data);
+    for (let i = 0; i < this.head; i++) {
+      const fill = this.fills[i]!;
+      if (fill === 0) continue;
+      for (let row = this.capacity; row < capacity; row++) next[row * this.stride + i] = fill;
+    }
+    this.data = next;
+    this.capacity = capacity;
+  }
+
+  headOf(row: number, i = 0): number {
+    return this.data[row * this.stride + i]!;
+  }
+
+  setHead(row: number, value: number, i = 0): void {
+    this.data[row * this.stride + i] = value;
+  }
+
+  /** Lowers head word `i` of `row` to `value` if it is smaller. */
+  lowerHead(row: number, value: number, i = 0): void {
+    const at = row * this.stride + i;
+    if (value < this.data[at]!) this.data[at] = value;
+  }
+
+  private widen(key: number): void {
+    const keyLo = Math.floor(key / 32) * 32;
+    let lo: number;
+    let hi: number;
+    if (this.words === 0) {
+      lo = keyLo;
+      hi = keyLo + 32;
+    } else {
+      const currentHi = this.lo + this.words * 32;
+      const span = this.words * 32;
+      lo = keyLo < this.lo ? Math.min(keyLo, this.lo - span) : this.lo;
+      hi = keyLo >= currentHi ? Math.max(keyLo + 32, currentHi + span) : currentHi;
+    }
+    const words = (hi - lo) / 32;
+    const stride = this.head + words;
+    const shift = this.words === 0 ? 0 : (this.lo - lo) / 32;
+    const next = new Int32Array(this.capacity * stride);
+    for (let row = 0; row < this.capacity; row++) {
+      const from = row * this.stride;
+      next.set(this.data.subarray(from, from + this.head), row * stride);
+      if (this.words > 0) {
+        next.set(
+          this.data.subarray(from + this.head, from + this.stride),
+          row * stride + this.head + shift,
+        );
+      }
+    }
+    this.data = next;
+    this.lo = lo;
+    this.words = words;
+    this.stride = stride;
+  }
+
+  set(row: number, key: number): void {
+    let offset = key - this.lo;
+    if (offset < 0 || offset >= this.words * 32) {
+      this.widen(key);
+      offset = key - this.lo;
+    }
+    this.data[row * this.stride + this.head + (offset >>> 5)]! |= 1 << (offset & 31);
+  }
+
+  /** Calls `visit(key)` for every key set in `row`, in increasing order. */
+  forEach(row: number, visit: (key: number) => void): void {
+    const start = row * this.stride + this.head;
+    for (let w = 0; w < this.words; w++) {
+      let bits = this.data[start + w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        visit(this.lo + w * 32 + 31 - Math.clz32(low));
+        bits ^= low;
+      }
+    }
+  }
+
+  has(row: number, key: number): boolean {
+    const offset = key - this.lo;
+    if (offset < 0 || offset >= this.words * 32) return false;
+    return (
+      (this.data[row * this.stride + this.head + (offset >>> 5)]! & (1 << (offset & 31))) !== 0
+    );
+  }
+
+  keys(row: number): number[] {
+    const out: number[] = [];
+    this.forEach(row, (k) => out.push(k));
+    return out;
+  }
+}
