@@ -5,6 +5,7 @@ import { createMemoryStore } from '../adapters/memoryStore';
 import { defineDunningPolicy } from '../dunning/index';
 import { onboardingMachine } from '../lifecycle/index';
 import { defineHealthModel } from '../scoring/index';
+import { defineWinbackPolicy } from '../winback/index';
 import { createRetentionEngine, type RetentionEngineOptions } from './engine';
 import { lifecyclePlanner } from './planners/lifecycle';
 import type { EnginePlanner } from './types';
@@ -318,5 +319,49 @@ describe('built-in scoring and trigger planners', () => {
     const report = await engine.tick();
     expect(report.evaluate.evaluated).toBe(2);
     expect(signals.length).toBe(before);
+  });
+});
+
+describe('built-in winback planner', () => {
+  it('runs the sequence after a voluntary cancellation and stops it when the customer returns', async () => {
+    const { engine, clock, delivery, store, signals } = setup({
+      winbackPolicy: defineWinbackPolicy({ id: 'winback', version: 1 }),
+    });
+    await engine.ingestCustomers([
+      { id: 'a', signedUpAt: T0 - 100 * D, attributes: { plan: 'team', mrr: 2900 } },
+    ]);
+    await engine.ingest([
+      {
+        id: 'x1',
+        customerId: 'a',
+        type: 'subscription_canceled',
+        at: T0,
+        properties: { kind: 'voluntary' },
+      },
+    ]);
+    for (let day = 0; day <= 16; day++) {
+      clock.set(T0 + day * D + H);
+      await engine.tick();
+    }
+    expect(delivery.sent.map((s) => s.action.template)).toEqual([
+      'winback-ask-why',
+      'winback-solution',
+    ]);
+    await engine.ingest([
+      {
+        id: 'x2',
+        customerId: 'a',
+        type: 'subscription_reactivated',
+        at: T0 + 17 * D,
+        properties: { mrr: 2900, currency: 'USD' },
+      },
+    ]);
+    for (let day = 17; day <= 40; day++) {
+      clock.set(T0 + day * D + H);
+      await engine.tick();
+    }
+    expect(delivery.sent).toHaveLength(2);
+    expect(signals).toContain('winback_closed');
+    expect(await store.listActions({ customerId: 'a', status: 'pending' })).toEqual([]);
   });
 });

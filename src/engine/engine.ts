@@ -31,6 +31,7 @@ import type { DunningPolicy } from '../dunning/index';
 import type { StageMachine } from '../lifecycle/index';
 import type { HealthModel } from '../scoring/index';
 import { type CompiledRules, compileRules, type TriggerRule } from '../triggers/index';
+import type { WinbackPolicy } from '../winback/index';
 import {
   type DunningPlannerOptions,
   dunningPlanner,
@@ -40,6 +41,7 @@ import {
 import { type LifecyclePlannerOptions, lifecyclePlanner } from './planners/lifecycle';
 import { type ScoringPlannerOptions, scoringPlanner } from './planners/scoring';
 import { triggersPlanner } from './planners/triggers';
+import { type WinbackPlannerOptions, winbackPlanner } from './planners/winback';
 import { emptyProfile, foldProfile, PROFILE_EVENT } from './profile';
 import type {
   DeliverReport,
@@ -93,6 +95,10 @@ export interface RetentionEngineOptions {
   readonly dunningPolicy?: DunningPolicy;
   /** See {@link DunningPlannerOptions}. */
   readonly dunning?: DunningPlannerOptions;
+  /** The win-back policy, from `defineWinbackPolicy`: sequences for customers who cancelled. */
+  readonly winbackPolicy?: WinbackPolicy;
+  /** See {@link WinbackPlannerOptions}. */
+  readonly winback?: WinbackPlannerOptions;
   /** Trigger rules, as JSON or compiled with `compileRules` (to pass caps and other options). */
   readonly rules?: CompiledRules | readonly TriggerRule[];
   /** Further planning steps of your own, run after the built-in ones. @defaultValue `[]` */
@@ -278,6 +284,9 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
     ...(options.dunningPolicy === undefined
       ? []
       : [dunningPlanner(options.dunningPolicy, options.dunning ?? {}) as unknown as EnginePlanner]),
+    ...(options.winbackPolicy === undefined
+      ? []
+      : [winbackPlanner(options.winbackPolicy, options.winback ?? {}) as unknown as EnginePlanner]),
     ...(rules === undefined ? [] : [triggersPlanner(rules) as unknown as EnginePlanner]),
     ...(options.planners ?? []),
   ];

@@ -27,6 +27,7 @@ export {
   scoringPlanner,
 } from './planners/scoring';
 export { type TriggersPlannerState, triggersPlanner } from './planners/triggers';
+export { type WinbackPlannerOptions, winbackPlanner } from './planners/winback';
 export { foldProfile, PROFILE_EVENT } from './profile';
 export type {
   CustomerProfile,
