@@ -18,7 +18,8 @@ import type {
 interface CustomerRow {
   customerId: string;
   version: number;
-  state: JsonValue | null;
+  /** The state as JSON text, as a database column holds it: written once, parsed per read. */
+  state: string | null;
   wakeAt: number | null;
   eventCursor: number;
   lastSeq: number;
@@ -50,7 +51,7 @@ function record(row: CustomerRow): CustomerRecord {
   return {
     customerId: row.customerId,
     version: row.version,
-    state: copy(row.state),
+    state: row.state === null ? null : (JSON.parse(row.state) as JsonValue),
     wakeAt: row.wakeAt,
     eventCursor: row.eventCursor,
   };
@@ -205,7 +206,7 @@ export function createMemoryStore(): MemoryStore {
       }
       const target = row ?? customerRow(input.customerId);
       target.version = current + 1;
-      target.state = copy(input.state);
+      target.state = input.state === null ? null : JSON.stringify(input.state);
       target.eventCursor = input.eventCursor;
       // an event that arrived after the evaluation read its events keeps the customer due
       target.wakeAt = target.lastSeq > input.eventCursor ? input.now : input.wakeAt;

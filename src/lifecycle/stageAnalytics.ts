@@ -400,8 +400,8 @@ function makeAccumulator(
  * const valued = (day: number) => transition(machine, signup(day), { type: 'first_value', at: Date.UTC(2026, 2, day + 1) }, Date.UTC(2026, 2, day + 1)).state;
  * const asOf = Date.UTC(2026, 2, 20);
  * const states = [valued(1), valued(2), signup(3)].map((s) => transition(machine, s, 'tick', asOf).state);
- * const { funnel, stages } = stageAnalytics(machine, states, { asOf, funnel: ['orientation', 'immersion'] });
- * [funnel[1]?.reached, funnel[1]?.conversion, funnel[1]?.stillInPrevious, stages.orientation?.meanVisitMs === 7 * 86_400_000]
+ * const { funnel: steps, stages } = stageAnalytics(machine, states, { asOf, funnel: ['orientation', 'immersion'] });
+ * [steps[1]?.reached, steps[1]?.conversion, steps[1]?.stillInPrevious, stages.orientation?.meanVisitMs === 7 * 86_400_000]
  * //=> [2, 2 / 3, 1, true]
  *
  * @category lifecycle

@@ -7,9 +7,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dashboard } from '../../examples/demo/dashboard';
 import { MRR_SERIES, stageFlows } from '../../examples/demo/report/charts';
 import { renderReport } from '../../examples/demo/report/render';
-import { sampleReportData } from '../../examples/demo/report/sample';
+import { runEngine } from '../../examples/demo/run';
+import { simulateBusiness } from '../../src/testing/index';
 import { findChromium, launchChromium } from '../helpers/browser';
 
 /** The few DOM members the page script uses (tsconfig has no DOM lib: the tests run in Node). */
@@ -29,7 +31,15 @@ interface Page {
 }
 
 const lookup = findChromium();
-const data = sampleReportData(42);
+// the report of a real (small) demo run: the simulated business through the engine and the metrics
+const business = simulateBusiness({ seed: 7, customers: 150, days: 75 });
+const log = console.log;
+console.log = () => {};
+const data = await runEngine(business, () => {})
+  .then((run) => dashboard(business, run))
+  .finally(() => {
+    console.log = log;
+  });
 
 /** The marks each chart must draw for `data`, by class. */
 function expectedMarks(): Record<string, Record<string, number>> {
