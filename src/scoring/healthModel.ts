@@ -4,9 +4,14 @@
  *
  * @module
  */
-import { type CompiledCondition, type Condition, compileCondition } from '../core/condition';
+import {
+  type CompiledCondition,
+  type Condition,
+  compileCondition,
+  makeGetter,
+} from '../core/condition';
 import { isInstantInput, toInstant } from '../core/instant';
-import { DAY, factGetter } from './internal';
+import { DAY } from './internal';
 
 /**
  * One tier of a {@link HealthScale} of kind `'tiers'`: a value `>= atLeast` scores `score`, unless
@@ -148,8 +153,9 @@ export interface HealthScorecardDefinition {
 /**
  * A band of the score. Bands are listed in ascending order; each covers the scores above the
  * previous band's `upTo` up to and including its own: with `upTo` 50, 75 and 100, red is
- * `[0, 50]`, yellow `(50, 75]` and green `(75, 100]`. Boundaries apply to the unrounded score,
- * so 50.2 is yellow; integer scores fall as in Gainsight's 0-50 / 51-75 / 76-100 scheme.
+ * `[0, 50]`, yellow `(50, 75]` and green `(75, 100]`. Boundaries apply to the score to a
+ * billionth of a point (not rounded to integers), so 50.2 is yellow; integer scores fall as in
+ * Gainsight's 0-50 / 51-75 / 76-100 scheme.
  *
  * @category scoring
  */
@@ -285,7 +291,7 @@ export function instantOf(value: unknown): number | undefined {
 }
 
 function reader(measure: HealthMeasure): ValueReader {
-  const get = factGetter(measure.fact);
+  const get = makeGetter(measure.fact);
   const wantsBoolean = measure.scale.kind === 'boolean';
   if (measure.read === 'daysSince') {
     return (f, asOf) => {
@@ -397,10 +403,15 @@ export function compileHealthModel(model: HealthModel): CompiledModel {
   return compiled;
 }
 
-/** The band of a score in [0, 100]. */
+/**
+ * The band of a score in [0, 100]. The score is compared at a billionth of a point: the same
+ * measures under proportional weights give weighted means that differ in the last bits, and one
+ * of them a hair above a bound (50.000000000001) must not land in another band.
+ */
 export function bandOf(compiled: CompiledModel, score: number): string {
   const upTo = compiled.bandUpTo;
-  for (let i = 0; i < upTo.length; i++) if (score <= upTo[i]!) return compiled.bandNames[i]!;
+  const s = Math.round(score * 1e9) / 1e9;
+  for (let i = 0; i < upTo.length; i++) if (s <= upTo[i]!) return compiled.bandNames[i]!;
   return compiled.bandNames[compiled.bandNames.length - 1]!;
 }
 
