@@ -8,7 +8,7 @@ import {
 } from './errors';
 import { isInstantInput, toInstant } from './instant';
 import { lazy } from './lazy';
-import type { JsonValue } from './validate';
+import { addIssues, type JsonValue } from './validate';
 
 /**
  * A comparison operator of the condition language.
@@ -188,15 +188,17 @@ export function checkFactPath(path: unknown): RetentionIssue | null {
   return null;
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /**
- * Reads a fact by a pre-split path, through own properties only. Exported for modules that
- * compile their own fact readers (triggers' windows and templates), not from the package.
+ * Reads a fact by a pre-split path, through own properties only (never the prototype chain).
+ * Exported for modules that compile their own fact readers (triggers' windows and templates,
+ * health measures), not from the package.
  *
  * @internal
  */
 export function makeGetter(path: string): (facts: unknown) => unknown {
   const segments = path.split('.');
-  const hasOwn = Object.prototype.hasOwnProperty;
   const step = (value: unknown, key: string): unknown =>
     typeof value === 'object' && value !== null && hasOwn.call(value, key)
       ? (value as Record<string, unknown>)[key]
@@ -208,6 +210,10 @@ export function makeGetter(path: string): (facts: unknown) => unknown {
   if (segments.length === 2) {
     const [a, b] = segments as [string, string];
     return (f) => step(step(f, a), b);
+  }
+  if (segments.length === 3) {
+    const [a, b, c] = segments as [string, string, string];
+    return (f) => step(step(step(f, a), b), c);
   }
   return (f) => {
     let v = f;
@@ -886,17 +892,7 @@ export function describeConditionTrace(
 export const conditionSchema = /* @__PURE__ */ lazy(
   (): z.ZodType<Condition, Condition> =>
     z.unknown().superRefine((value, ctx) => {
-      for (const issue of validateCondition(value)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [...issue.path],
-          params: {
-            issue: issue.code,
-            ...(issue.expected === undefined ? {} : { expected: issue.expected }),
-            ...(issue.detail === undefined ? {} : { detail: issue.detail }),
-          },
-        });
-      }
+      addIssues(ctx, validateCondition(value));
     }) as unknown as z.ZodType<Condition, Condition>,
 );
 

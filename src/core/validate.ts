@@ -170,6 +170,30 @@ export function issueParams(
   return { params: { issue, ...extra } };
 }
 
+/**
+ * Reports the issues one of the library's own checks found (a condition, a rule, a fact path)
+ * from inside a zod refinement, so that a schema embedding the check fails with the same codes,
+ * paths, expectations and details. `input` is the checked value, when its type should be reported.
+ * @internal
+ */
+export function addIssues(
+  ctx: z.RefinementCtx,
+  issues: Iterable<RetentionIssue>,
+  input?: { readonly value: unknown },
+): void {
+  for (const issue of issues) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...issue.path],
+      ...(input === undefined ? {} : { input: input.value }),
+      ...issueParams(issue.code, {
+        ...(issue.expected === undefined ? {} : { expected: issue.expected }),
+        ...(issue.detail === undefined ? {} : { detail: issue.detail }),
+      }),
+    });
+  }
+}
+
 /** An instant field: accepts {@link InstantInput}, outputs epoch milliseconds. @internal */
 export const zInstant = /* @__PURE__ */ lazy(() =>
   z

@@ -17,6 +17,7 @@ import {
 import { lazy } from '../core/lazy';
 import type { Attributes } from '../core/records';
 import {
+  addIssues,
   issueParams,
   type JsonValue,
   parseDefinition,
@@ -341,17 +342,7 @@ const MAX_TRANSITIONS = 100;
 const zGuard = /* @__PURE__ */ lazy(() =>
   z.unknown().superRefine((value, ctx) => {
     if (typeof value === 'function') return;
-    for (const issue of validateCondition(value)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [...issue.path],
-        params: {
-          issue: issue.code,
-          ...(issue.expected === undefined ? {} : { expected: issue.expected }),
-          ...(issue.detail === undefined ? {} : { detail: issue.detail }),
-        },
-      });
-    }
+    addIssues(ctx, validateCondition(value));
   }),
 );
 

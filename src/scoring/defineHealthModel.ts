@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { checkFactPath, conditionSchema } from '../core/condition';
 import { RetentionDefinitionError, type RetentionIssue } from '../core/errors';
 import { lazy } from '../core/lazy';
-import { issueParams, parseDefinition, zId, zVersion } from '../core/validate';
+import { addIssues, parseDefinition, zId, zVersion } from '../core/validate';
 import {
   compileHealthModel,
   DEFAULT_BANDS,
@@ -20,16 +20,7 @@ const schema = /* @__PURE__ */ lazy(() => {
   const weight = z.number().positive().max(1e9);
   const fact = z.string().superRefine((path, ctx) => {
     const problem = checkFactPath(path);
-    if (problem !== null) {
-      ctx.addIssue({
-        code: 'custom',
-        input: path,
-        ...issueParams(problem.code, {
-          ...(problem.expected === undefined ? {} : { expected: problem.expected }),
-          ...(problem.detail === undefined ? {} : { detail: problem.detail }),
-        }),
-      });
-    }
+    if (problem !== null) addIssues(ctx, [problem], { value: path });
   });
   const scale = z.discriminatedUnion('kind', [
     z.strictObject({

@@ -16,21 +16,14 @@ import type {
   SurveyResponse,
 } from '../core/records';
 import { isValidTimeZone, timeZoneOffset } from '../core/timeZone';
+import type { ExitReason } from '../winback/exitReasons';
 
 /**
- * The reasons a customer gives for leaving, as the simulator (and the win-back module) name them.
+ * The reasons a customer gives for leaving: the win-back module's taxonomy (`ExitReason`).
  *
  * @category testing
  */
-export type SimulatedExitReason =
-  | 'price'
-  | 'missing_feature'
-  | 'no_value'
-  | 'technical'
-  | 'support'
-  | 'competitor'
-  | 'temporary'
-  | 'other';
+export type SimulatedExitReason = ExitReason;
 
 /**
  * Options of {@link simulateBusiness}.

@@ -12,7 +12,7 @@ import {
 } from '../core/errors';
 import { lazy } from '../core/lazy';
 import { parseSendWindow, type SendWindow } from '../core/schedule';
-import { fromZodIssues, issueParams, zDuration, zId, zVersion } from '../core/validate';
+import { addIssues, fromZodIssues, issueParams, zDuration, zId, zVersion } from '../core/validate';
 import { parseTemplate } from './compileTemplate';
 
 /**
@@ -321,16 +321,7 @@ const zEventType = /* @__PURE__ */ lazy(() =>
 const zPath = /* @__PURE__ */ lazy(() =>
   z.string().superRefine((value, ctx) => {
     const problem = checkFactPath(value);
-    if (problem !== null) {
-      ctx.addIssue({
-        code: 'custom',
-        input: value,
-        ...issueParams(problem.code, {
-          ...(problem.expected === undefined ? {} : { expected: problem.expected }),
-          ...(problem.detail === undefined ? {} : { detail: problem.detail }),
-        }),
-      });
-    }
+    if (problem !== null) addIssues(ctx, [problem], { value });
   }),
 );
 
@@ -783,17 +774,7 @@ export function ruleIssues(value: unknown): RetentionIssue[] {
 export const triggerRuleSchema = /* @__PURE__ */ lazy(
   (): z.ZodType<TriggerRule, TriggerRule> =>
     z.unknown().superRefine((value, ctx) => {
-      for (const issue of ruleIssues(value)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [...issue.path],
-          params: {
-            issue: issue.code,
-            ...(issue.expected === undefined ? {} : { expected: issue.expected }),
-            ...(issue.detail === undefined ? {} : { detail: issue.detail }),
-          },
-        });
-      }
+      addIssues(ctx, ruleIssues(value));
     }) as unknown as z.ZodType<TriggerRule, TriggerRule>,
 );
 

@@ -10,16 +10,7 @@ export function at(where: InputLocation, ...path: (string | number)[]): InputLoc
   return { ...where, path: [...(where.path ?? []), ...path] };
 }
 
-export function requireObject(value: unknown, where: InputLocation): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    failInput(where, {
-      code: 'invalid_type',
-      path: [],
-      expected: 'an object',
-      received: describeType(value),
-    });
-  return value as Record<string, unknown>;
-}
+export { requireObject } from '../core/check';
 
 export function requireId(value: unknown, where: InputLocation): string {
   if (typeof value !== 'string' || value === '' || value.length > 256)
