@@ -320,14 +320,8 @@ export async function runEngine(
           sub.billingInterval === 'year' ? { years: 1 } : { months: 1 },
           { timeZone: 'UTC' },
         );
-        const {
-          canceledAt: _c,
-          endedAt: _e,
-          ...rest
-        } = sub as Subscription & {
-          canceledAt?: unknown;
-          endedAt?: unknown;
-        };
+        // the period just paid for is active, whatever became of the subscription later
+        const { canceledAt: _, ...rest } = sub;
         snapshots.push({ ...rest, status: 'active', currentPeriodEnd: next });
       }
       if (snapshots.length > 0) await engine.ingestSubscriptions(snapshots, now);

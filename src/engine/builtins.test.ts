@@ -158,16 +158,21 @@ describe('built-in dunning planner', () => {
     clock.set(T0 + 12 * D + 5 * H);
     await engine.tick();
     expect(signals).toContain('dunning_closed');
-    // nothing more for the recovered campaign in the following days
+    // of the recovered campaign, only the recovery notice follows: no more retries or notices
     for (let day = 13; day <= 20; day++) {
       clock.set(T0 + day * D + 3 * H);
       await engine.tick();
     }
+    const campaign = new Set(
+      delivery.sent.slice(2, sentBefore).map((s) => s.action.source.occurrence),
+    );
+    expect(campaign.size).toBe(1);
     expect(
       delivery.sent
         .slice(sentBefore)
-        .filter((s) => s.action.source.occurrence === `s1:${T0 + 10 * D}`),
-    ).toEqual([]);
+        .filter((s) => campaign.has(s.action.source.occurrence))
+        .map((s) => s.action.template),
+    ).toEqual(['dunning-payment-recovered']);
   });
 
   it('rejects invalid subscriptions and payments before storing any, naming the path', async () => {

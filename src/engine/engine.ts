@@ -486,9 +486,44 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
     failures: EngineFailure[];
   };
 
+  /**
+   * Claims work in batches (at most `limit` items in all) and handles each batch `concurrency`
+   * at a time, until a claim comes back empty or fails, a handler says stop, or `giveUp` says the
+   * batch just handled shows an outage.
+   */
+  const drain = async <T>(
+    limit: number,
+    claim: (n: number) => Promise<T[]>,
+    onClaimError: (error: unknown) => void,
+    handle: (item: T) => Promise<'ok' | 'stop'>,
+    giveUp: (batch: readonly T[]) => boolean = () => false,
+  ): Promise<void> => {
+    let claimedTotal = 0;
+    let stopped = false;
+    while (!stopped && claimedTotal < limit) {
+      let batch: T[];
+      try {
+        batch = await claim(Math.min(batchSize, limit - claimedTotal));
+      } catch (error) {
+        onClaimError(error);
+        break;
+      }
+      if (batch.length === 0) break;
+      claimedTotal += batch.length;
+      await pool(
+        batch,
+        concurrency,
+        async (item) => {
+          if ((await handle(item)) === 'stop') stopped = true;
+        },
+        () => stopped,
+      );
+      if (giveUp(batch)) break;
+    }
+  };
+
   const evaluate = async (opts: TickOptions = {}): Promise<EvaluateReport> => {
     const now = nowOf(opts.now);
-    const limit = opts.limit ?? Number.POSITIVE_INFINITY;
     const report: MutableEvaluate = {
       evaluated: 0,
       conflicts: 0,
@@ -496,36 +531,17 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
       cancelled: 0,
       failures: [],
     };
-    let claimedTotal = 0;
-    let stopped = false;
-    while (!stopped && claimedTotal < limit) {
-      let claims: CustomerClaim[];
-      try {
-        claims = await store.claimDueCustomers({
-          now,
-          limit: Math.min(batchSize, limit - claimedTotal),
-          owner: workerId,
-          leaseMs,
-        });
-      } catch (error) {
+    await drain(
+      opts.limit ?? Number.POSITIVE_INFINITY,
+      (n) => store.claimDueCustomers({ now, limit: n, owner: workerId, leaseMs }),
+      (error) =>
         report.failures.push({
           stage: 'store',
           operation: 'claimDueCustomers',
           message: messageOf(error),
-        });
-        break;
-      }
-      if (claims.length === 0) break;
-      claimedTotal += claims.length;
-      await pool(
-        claims,
-        concurrency,
-        async (claim) => {
-          if ((await evaluateCustomer(claim, now, report)) === 'stop') stopped = true;
-        },
-        () => stopped,
-      );
-    }
+        }),
+      (claim) => evaluateCustomer(claim, now, report),
+    );
     for (const f of report.failures) emitter.emit('failure', f);
     return report;
   };
@@ -592,7 +608,6 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
 
   const deliver = async (opts: TickOptions = {}): Promise<DeliverReport> => {
     const now = nowOf(opts.now);
-    const limit = opts.limit ?? Number.POSITIVE_INFINITY;
     const report: MutableDeliver = {
       delivered: 0,
       retried: 0,
@@ -600,43 +615,22 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
       lostLeases: 0,
       failures: [],
     };
-    let claimedTotal = 0;
-    let stopped = false;
-    while (!stopped && claimedTotal < limit) {
-      let entries: OutboxEntry[];
-      try {
-        entries = await store.claimActions({
-          now,
-          limit: Math.min(batchSize, limit - claimedTotal),
-          owner: workerId,
-          leaseMs,
-        });
-      } catch (error) {
+    await drain(
+      opts.limit ?? Number.POSITIVE_INFINITY,
+      (n) => store.claimActions({ now, limit: n, owner: workerId, leaseMs }),
+      (error) =>
         report.failures.push({
           stage: 'store',
           operation: 'claimActions',
           message: messageOf(error),
-        });
-        break;
-      }
-      if (entries.length === 0) break;
-      claimedTotal += entries.length;
-      await pool(
-        entries,
-        concurrency,
-        async (entry) => {
-          if ((await deliverOne(entry, now, report)) === 'stop') stopped = true;
-        },
-        () => stopped,
-      );
+        }),
+      (entry) => deliverOne(entry, now, report),
       // A delivery outage: stop after a batch in which nothing got through.
-      if (
+      (entries) =>
         report.delivered === 0 &&
         report.retried + report.dead >= entries.length &&
-        entries.length >= concurrency
-      )
-        break;
-    }
+        entries.length >= concurrency,
+    );
     for (const f of report.failures) emitter.emit('failure', f);
     return report;
   };
@@ -688,9 +682,10 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
       const now = nowOf(opts.now);
       const parsed = parseRecords(subscriptionSchema(), subscriptions, 'subscriptions');
       const events = parsed.map((sub) => {
-        const subscription = JSON.parse(JSON.stringify(sub)) as JsonValue;
+        const text = JSON.stringify(sub);
+        const subscription = JSON.parse(text) as JsonValue;
         return {
-          id: `rk-subscription:${idempotencyKey([sub.id, JSON.stringify(subscription)])}`,
+          id: `rk-subscription:${idempotencyKey([sub.id, text])}`,
           customerId: sub.customerId,
           type: SUBSCRIPTION_EVENT,
           at: now,

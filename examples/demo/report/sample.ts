@@ -3,7 +3,7 @@
  *
  *   npx tsx examples/demo/report/sample.ts [--seed 7] [--out /tmp/rk-sample-report.html]
  *
- * `sampleReportData` is also what the browser test renders.
+ * The render tests use `sampleReportData`; the browser test renders a real (small) demo run.
  *
  * @module
  */

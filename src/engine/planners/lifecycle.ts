@@ -1,5 +1,4 @@
-import type { StoredEvent } from '../../adapters/types';
-import type { JsonValue } from '../../core/validate';
+import type { NormalizedActivityEvent } from '../../core/records';
 import {
   type StageChange,
   type StageMachine,
@@ -8,6 +7,7 @@ import {
   transition,
 } from '../../lifecycle/index';
 import type { EnginePlanner, EngineSignal } from '../types';
+import { signalEvent } from './signals';
 
 /**
  * Options of {@link lifecyclePlanner}.
@@ -82,7 +82,7 @@ export function lifecyclePlanner<S extends string, F>(
   const signalTypes = new Set(options.signals ?? ['risk_detected', 'health_changed']);
   return {
     name: 'lifecycle',
-    plan(prior, { events, profile, signals, now }) {
+    plan(prior, { customerId, events, profile, signals, now }) {
       const changes: StageChange[] = [];
       let state: StageState;
       if (prior === undefined || prior === null) {
@@ -98,38 +98,17 @@ export function lifecyclePlanner<S extends string, F>(
       } else {
         state = prior;
       }
-      const inputs: {
-        at: number;
-        order: number;
-        input: { type: string; at: number; id: string; properties: Record<string, JsonValue> };
-      }[] = [];
-      events.forEach((e: StoredEvent, order) => {
-        inputs.push({
-          at: e.at,
-          order,
-          input: {
-            type: mapping[e.type] ?? e.type,
-            at: e.at,
-            id: e.id,
-            properties: { ...e.properties },
-          },
-        });
+      // the machine hears the events (under its own names) and the chosen signals, in time order
+      const inputs: { readonly order: number; readonly input: NormalizedActivityEvent }[] = [];
+      events.forEach((e, order) => {
+        const type = mapping[e.type];
+        inputs.push({ order, input: type === undefined ? e : { ...e, type } });
       });
       signals.forEach((s, i) => {
-        if (signalTypes.has(s.type)) {
-          inputs.push({
-            at: s.at,
-            order: events.length + i,
-            input: {
-              type: s.type,
-              at: s.at,
-              id: `signal:${s.type}:${s.at}:${i}`,
-              properties: { ...s.data },
-            },
-          });
-        }
+        if (signalTypes.has(s.type))
+          inputs.push({ order: events.length + i, input: signalEvent(customerId, s, i) });
       });
-      inputs.sort((a, b) => a.at - b.at || a.order - b.order);
+      inputs.sort((a, b) => a.input.at - b.input.at || a.order - b.order);
       for (const { input } of inputs) {
         const r: { state: StageState; emitted: readonly StageChange[] } = transition(
           machine,

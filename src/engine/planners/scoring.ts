@@ -1,7 +1,6 @@
-import type { StoredEvent } from '../../adapters/types';
 import type { DurationInput } from '../../core/duration';
 import { addDuration, parseDuration } from '../../core/duration';
-import type { ActivityEvent, Attributes } from '../../core/records';
+import type { Attributes } from '../../core/records';
 import type { JsonValue } from '../../core/validate';
 import {
   type ActivityHistory,
@@ -90,14 +89,6 @@ export function scoringFacts(
   } as Attributes & { readonly activity: Record<string, Record<string, JsonValue>> };
 }
 
-const asActivityEvent = (e: StoredEvent): ActivityEvent => ({
-  id: e.id,
-  customerId: e.customerId,
-  type: e.type,
-  at: e.at,
-  properties: e.properties,
-});
-
 /**
  * Scores each customer's health with a model from `defineHealthModel` and watches the built-in
  * risk signals: keeps an activity history of the customer's events (updated incrementally),
@@ -146,11 +137,7 @@ export function scoringPlanner(
   return {
     name: 'scoring',
     plan(prior, { events, profile, now }) {
-      const history = updateActivityHistory(
-        prior?.history,
-        events.map(asActivityEvent),
-        options.history ?? {},
-      );
+      const history = updateActivityHistory(prior?.history, events, options.history ?? {});
       // facts are as of now, or of the latest event when a clock runs behind the events
       const asOf = history.last !== null && history.last > now ? history.last : now;
       const facts = scoringFacts(profile, history, asOf, windows);

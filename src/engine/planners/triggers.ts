@@ -1,7 +1,8 @@
 import type { ActivityEvent, Attributes } from '../../core/records';
 import type { JsonValue } from '../../core/validate';
 import { type CompiledRules, evaluateTriggers, type TriggerState } from '../../triggers/index';
-import type { EnginePlanner, EngineSignal } from '../types';
+import type { EnginePlanner } from '../types';
+import { signalEvent } from './signals';
 
 /**
  * The triggers planner's state for one customer: the rule set's state, and what the signals of
@@ -15,18 +16,6 @@ export interface TriggersPlannerState {
   readonly stage: string | null;
   /** The latest health score and band, from `health_changed` signals. */
   readonly health: { readonly score: number; readonly band: string } | null;
-}
-
-/** A signal as a trigger event; its id is stable for the same evaluation inputs. */
-function signalEvent(customerId: string, s: EngineSignal, index: number): ActivityEvent {
-  const seq = s.data.seq;
-  return {
-    id: `signal:${s.type}:${s.at}:${typeof seq === 'number' ? seq : index}`,
-    customerId,
-    type: s.type,
-    at: s.at,
-    properties: s.data,
-  };
 }
 
 /**
@@ -63,15 +52,11 @@ export function triggersPlanner(rules: CompiledRules): EnginePlanner<TriggersPla
     plan(prior, { customerId, events, signals, profile, now }) {
       let stage = prior?.stage ?? null;
       let health = prior?.health ?? null;
-      const input: ActivityEvent[] = events.map((e) => ({
-        id: e.id,
-        customerId: e.customerId,
-        type: e.type,
-        at: e.at,
-        properties: e.properties,
-      }));
-      signals.forEach((s, i) => {
-        input.push(signalEvent(customerId, s, i));
+      const input: readonly ActivityEvent[] =
+        signals.length === 0
+          ? events
+          : [...events, ...signals.map((s, i) => signalEvent(customerId, s, i))];
+      for (const s of signals) {
         if (s.type === 'stage_entered' && typeof s.data.stage === 'string') stage = s.data.stage;
         if (
           s.type === 'health_changed' &&
@@ -79,7 +64,7 @@ export function triggersPlanner(rules: CompiledRules): EnginePlanner<TriggersPla
           typeof s.data.band === 'string'
         )
           health = { score: s.data.score, band: s.data.band };
-      });
+      }
       const facts: Attributes = {
         ...profile.attributes,
         attributes: profile.attributes,

@@ -85,12 +85,10 @@ export function winbackPlanner(
   return {
     name: 'winback',
     plan(prior, { events, profile, now }) {
-      const input: WinbackEvent[] = events.map((e) => ({
-        id: e.id,
-        type: mapping[e.type] ?? e.type,
-        at: e.at,
-        properties: e.properties,
-      }));
+      const input: readonly WinbackEvent[] = events.map((e) => {
+        const type = mapping[e.type];
+        return type === undefined ? e : { ...e, type };
+      });
       const plan = planWinback(customerOf(profile), policy, {
         now,
         state: prior ?? null,
