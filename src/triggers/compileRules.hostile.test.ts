@@ -303,11 +303,16 @@ describe('generated rules', () => {
             return true;
           } catch (error) {
             if (!(error instanceof RetentionDefinitionError)) throw error;
-            // the issue is at the replaced value or inside it, or at an enclosing object it broke
+            // the issue is at the replaced value or inside it, at an enclosing object it broke,
+            // or at a sibling in the same array when a rule relates the items (thresholds in order)
             return error.issues.some((i) => {
               const p = i.path.slice(1);
               const n = Math.min(p.length, path.length);
-              return p.slice(0, n).every((s, k) => s === path[k]);
+              return p.slice(0, n).every((s, k) => {
+                if (s === path[k]) return true;
+                const sibling = k === path.length - 1 && typeof s === 'number';
+                return sibling && typeof path[k] === 'number' && i.code === 'order';
+              });
             });
           }
         },
