@@ -8,7 +8,7 @@ import type {
   HealthScale,
 } from './healthModel';
 import { scoreHealth } from './scoreHealth';
-import { scorePopulation } from './scorePopulation';
+import { type HealthPopulationMember, scorePopulation } from './scorePopulation';
 
 const asOf = Date.UTC(2026, 2, 1);
 const weight = fc.double({ min: 0.01, max: 1000, noNaN: true });
@@ -299,6 +299,54 @@ describe('health score properties', () => {
         assertPure(defineHealthModel, def);
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it("scorePopulation's summary equals the full score member by member, from arrays and iterables", () => {
+    fc.assert(
+      fc.property(
+        definition.chain((def) =>
+          fc.tuple(
+            fc.constant(def),
+            fc.array(
+              fc.tuple(
+                factsFor(def),
+                fc.option(score, { nil: undefined }),
+                fc.option(score, { nil: undefined }),
+              ),
+              { maxLength: 25 },
+            ),
+            fc.boolean(),
+          ),
+        ),
+        ([def, rows, asIterable]) => {
+          const model = defineHealthModel(def);
+          const members = rows.map(([facts, previous, override], i) => ({
+            id: `c${i}`,
+            account: `a${i % 3}`,
+            facts,
+            ...(previous === undefined ? {} : { previous: { score: previous } }),
+            ...(override === undefined
+              ? {}
+              : { overrides: [{ measure: 'm0', score: override, expiresAt: asOf + 1 }] }),
+          }));
+          const input: Iterable<HealthPopulationMember> = asIterable ? new Set(members) : members;
+          const summary = scorePopulation(model, input, { asOf, detail: 'summary' });
+          const full = scorePopulation(model, members, { asOf });
+          expect(summary.scores).toEqual(
+            full.scores.map((f) => ({
+              id: f.id,
+              scorecard: f.scorecard,
+              score: f.score,
+              band: f.band,
+              change: f.change,
+            })),
+          );
+          expect(summary.counts).toEqual(full.counts);
+          expect(summary.accounts).toEqual(full.accounts);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

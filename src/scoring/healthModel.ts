@@ -265,6 +265,62 @@ export interface CompiledMeasure {
   readonly percentile: { readonly higherIsBetter: boolean } | null;
   /** The score of a missing value, or `null` to exclude it. */
   readonly missingScore: number | null;
+  /**
+   * A flat form for the population loop, which reads and scores without a call per measure: the
+   * fact's own property name when the path has one segment and the value is read as it is (else
+   * `null`, and `read` and `score` are used), and the scale's kind and parameters.
+   */
+  readonly flat: FlatMeasure;
+}
+
+/** See {@link CompiledMeasure.flat}. `kind`: 0 linear, 1 tiers, 2 boolean, 3 none (use closures). */
+export interface FlatMeasure {
+  readonly key: string | null;
+  readonly kind: 0 | 1 | 2 | 3;
+  /** linear: zeroAt and span; boolean: the scores when true and when false; tiers: below. */
+  readonly a: number;
+  readonly b: number;
+  readonly thresholds: Float64Array;
+  readonly tierScores: Float64Array;
+}
+
+const NO_TIERS = new Float64Array(0);
+
+function flatten(measure: HealthMeasure): FlatMeasure {
+  const plain = measure.read === undefined || measure.read === 'value';
+  const key = plain && !measure.fact.includes('.') ? measure.fact : null;
+  const scale = measure.scale;
+  switch (scale.kind) {
+    case 'linear':
+      return {
+        key,
+        kind: 0,
+        a: scale.zeroAt,
+        b: scale.fullAt - scale.zeroAt,
+        thresholds: NO_TIERS,
+        tierScores: NO_TIERS,
+      };
+    case 'tiers':
+      return {
+        key,
+        kind: 1,
+        a: scale.below ?? 0,
+        b: 0,
+        thresholds: Float64Array.from(scale.tiers, (t) => t.atLeast),
+        tierScores: Float64Array.from(scale.tiers, (t) => t.score),
+      };
+    case 'boolean':
+      return {
+        key,
+        kind: 2,
+        a: scale.whenTrue ?? 100,
+        b: scale.whenFalse ?? 0,
+        thresholds: NO_TIERS,
+        tierScores: NO_TIERS,
+      };
+    default:
+      return { key: null, kind: 3, a: 0, b: 0, thresholds: NO_TIERS, tierScores: NO_TIERS };
+  }
 }
 
 export interface CompiledScorecard {
@@ -380,6 +436,7 @@ export function compileHealthModel(model: HealthModel): CompiledModel {
               ? { higherIsBetter: m.scale.higherIsBetter ?? true }
               : null,
           missingScore: missingScore(m.missing),
+          flat: flatten(m),
         });
       }
     });
@@ -409,10 +466,15 @@ export function compileHealthModel(model: HealthModel): CompiledModel {
  * of them a hair above a bound (50.000000000001) must not land in another band.
  */
 export function bandOf(compiled: CompiledModel, score: number): string {
+  return compiled.bandNames[bandIndexOf(compiled, score)]!;
+}
+
+/** The index of the band of `score` in `compiled.bandNames`. */
+export function bandIndexOf(compiled: CompiledModel, score: number): number {
   const upTo = compiled.bandUpTo;
   const s = Math.round(score * 1e9) / 1e9;
-  for (let i = 0; i < upTo.length; i++) if (s <= upTo[i]!) return compiled.bandNames[i]!;
-  return compiled.bandNames[compiled.bandNames.length - 1]!;
+  for (let i = 0; i < upTo.length; i++) if (s <= upTo[i]!) return i;
+  return upTo.length - 1;
 }
 
 /** The first scorecard whose condition holds, or -1. */

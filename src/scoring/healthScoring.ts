@@ -88,6 +88,8 @@ export function activeOverrides(
   return { measures, overall };
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 const sortedCache = new WeakMap<readonly number[], Float64Array>();
 
 /** The reference values of one percentile measure as a sorted typed array (checked once). */
@@ -219,6 +221,91 @@ export function readMeasures(
   }
 }
 
+/**
+ * The overall score only (NaN when nothing is scored): {@link readMeasures} and {@link combine} in
+ * one loop, without recording values, missing flags or overrides per measure. The sums are taken
+ * in the same order, so the result is the same number.
+ */
+export function scoreOnly(
+  card: CompiledScorecard,
+  facts: unknown,
+  asOf: number,
+  percentiles: readonly (Float64Array | undefined)[],
+  overrides: ActiveOverrides,
+  s: Scratch,
+  direct: Uint8Array | null = null,
+): number {
+  const { num, den } = s;
+  // a fact read straight, without the own-property check, when its key is not on Object.prototype
+  // (checked by the caller for this call) and the facts object inherits from nothing else
+  let plain = false;
+  if (direct !== null) {
+    const proto = Object.getPrototypeOf(facts);
+    plain = proto === Object.prototype || proto === null;
+  }
+  for (let d = 0; d < num.length; d++) {
+    num[d] = 0;
+    den[d] = 0;
+  }
+  const measures = card.measures;
+  const byMeasure = overrides.measures;
+  for (let i = 0; i < measures.length; i++) {
+    const m = measures[i]!;
+    // NaN for "no score" rather than undefined: a number-only variable stays an unboxed double
+    let score = Number.NaN;
+    const o = byMeasure === null ? undefined : byMeasure.get(i);
+    const flat = m.flat;
+    if (o !== undefined) score = o;
+    else if (flat.key !== null) {
+      // the same reading and scale as `read` and `score`, without two calls per measure
+      const v =
+        (plain && direct![i] === 1) || hasOwn.call(facts, flat.key)
+          ? (facts as Record<string, unknown>)[flat.key]
+          : undefined;
+      if (flat.kind === 0) {
+        if (typeof v === 'number' && Number.isFinite(v))
+          score = Math.min(100, Math.max(0, ((v - flat.a) * 100) / flat.b));
+      } else if (flat.kind === 1) {
+        if (typeof v === 'number' && Number.isFinite(v)) {
+          const thresholds = flat.thresholds;
+          if (v < thresholds[0]!) score = flat.a;
+          else {
+            let t = thresholds.length - 1;
+            while (v < thresholds[t]!) t--;
+            score = flat.tierScores[t]!;
+          }
+        }
+      } else if (flat.kind === 2 && typeof v === 'boolean') score = v ? flat.a : flat.b;
+    } else {
+      const v = m.read(facts, asOf);
+      if (v !== undefined) {
+        if (m.percentile !== null) {
+          const rank = typeof v === 'number' ? percentileRank(percentiles[i]!, v) : undefined;
+          if (rank !== undefined) score = m.percentile.higherIsBetter ? rank : 100 - rank;
+        } else score = m.score!(v) ?? Number.NaN;
+      }
+    }
+    if (Number.isNaN(score)) {
+      if (m.missingScore === null) continue;
+      score = m.missingScore;
+    }
+    num[m.dimension]! += m.weight * score;
+    den[m.dimension]! += m.weight;
+  }
+  return total(card, num, den);
+}
+
+/**
+ * For each measure of the card, 1 when its flat key can be read without the own-property check:
+ * the key is not a property of `Object.prototype` now (so a plain facts object has it only as its
+ * own). Compute it per call, so that a later change to `Object.prototype` is seen.
+ */
+export function directKeys(card: CompiledScorecard): Uint8Array {
+  return Uint8Array.from(card.measures, (m) =>
+    m.flat.key !== null && !(m.flat.key in Object.prototype) ? 1 : 0,
+  );
+}
+
 /** Folds measure scores into dimension sums and the overall score (NaN when nothing is scored). */
 export function combine(card: CompiledScorecard, s: Scratch): number {
   const { num, den, scores } = s;
@@ -233,17 +320,22 @@ export function combine(card: CompiledScorecard, s: Scratch): number {
       den[m.dimension]! += m.weight;
     }
   }
+  return total(card, num, den);
+}
+
+/** The weighted mean of the dimension means (NaN when no dimension has a scored measure). */
+function total(card: CompiledScorecard, num: Float64Array, den: Float64Array): number {
   const weights = card.dimensionWeights;
-  let total = 0;
+  let sum = 0;
   let weight = 0;
   for (let d = 0; d < weights.length; d++) {
     if (den[d]! > 0) {
-      total += (weights[d]! * num[d]!) / den[d]!;
+      sum += (weights[d]! * num[d]!) / den[d]!;
       weight += weights[d]!;
     }
   }
   if (weight === 0) return Number.NaN;
-  const score = total / weight;
+  const score = sum / weight;
   // rounding can step a hair outside the scale; the scale is [0, 100]
   return Math.min(100, Math.max(0, score));
 }

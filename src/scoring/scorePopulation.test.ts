@@ -180,6 +180,44 @@ describe('scorePopulation', () => {
     assertPure(scorePopulation, model, members, { asOf });
   });
 
+  it('reads facts from own properties only, in summary and full detail alike', () => {
+    const plain = defineHealthModel({
+      id: 'own',
+      version: 1,
+      dimensions: [
+        {
+          id: 'd',
+          measures: [
+            { id: 'a', fact: 'a', scale: { kind: 'linear', zeroAt: 0, fullAt: 10 } },
+            // a fact named like a property every object inherits
+            { id: 'b', fact: 'valueOf', scale: { kind: 'linear', zeroAt: 0, fullAt: 10 } },
+          ],
+        },
+      ],
+    });
+    const inherited = Object.create({ a: 10 }) as Record<string, unknown>;
+    const nullProto = Object.assign(Object.create(null) as Record<string, unknown>, { a: 5 });
+    const population = [
+      { id: 'plain', facts: { a: 5 } },
+      { id: 'inherited', facts: inherited },
+      { id: 'null-prototype', facts: nullProto },
+      { id: 'own-valueOf', facts: { a: 0, valueOf: 10 } },
+    ];
+    for (const detail of ['summary', 'full'] as const) {
+      const scores = scorePopulation(plain, population, { asOf, detail }).scores;
+      expect(scores.map((s) => s.score)).toEqual([50, null, 50, 50]);
+    }
+    // a property added to Object.prototype later is still not a fact of a plain object
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.a = 10;
+    try {
+      const scores = scorePopulation(plain, [{ id: 'x', facts: {} }], { asOf, detail: 'summary' });
+      expect(scores.scores[0]!.score).toBeNull();
+    } finally {
+      delete proto.a;
+    }
+  });
+
   it('handles an empty population', () => {
     const result = scorePopulation(model, [], { asOf });
     expect(result).toEqual({

@@ -1,16 +1,24 @@
 import { describeType, failInput } from '../core/errors';
 import type { InstantInput } from '../core/instant';
 import { toInstant } from '../core/instant';
-import { bandOf, compileHealthModel, type HealthModel, selectScorecard } from './healthModel';
+import {
+  bandIndexOf,
+  bandOf,
+  compileHealthModel,
+  type HealthModel,
+  selectScorecard,
+} from './healthModel';
 import {
   activeOverrides,
   combine,
+  directKeys,
   type HealthOverride,
   type HealthReference,
   makeScratch,
   NO_OVERRIDES,
   readMeasures,
   type Scratch,
+  scoreOnly,
 } from './healthScoring';
 import { at, own, requireNumber, requireObject, requireString, type Where } from './internal';
 import { buildHealthScore, type HealthScore, previousScoreOf } from './scoreHealth';
@@ -179,12 +187,6 @@ export function scorePopulation<D extends 'full' | 'summary' = 'full'>(
   const compiled = compileHealthModel(model);
   const cards = compiled.scorecards;
 
-  // Pass 1: read the members and choose each one's scorecard.
-  // parallel arrays rather than an object per member: a million allocations cost more than the scoring
-  const ids: string[] = [];
-  const factsOf: object[] = [];
-  const list: Record<string, unknown>[] = [];
-  const chosen: number[] = [];
   const root: Where = { fn, root: 'members', path: [] };
   if (members === null || typeof members !== 'object' || !(Symbol.iterator in members))
     failInput(root, {
@@ -193,28 +195,29 @@ export function scorePopulation<D extends 'full' | 'summary' = 'full'>(
       expected: 'an iterable of members',
       received: describeType(members),
     });
-  for (const m of members) {
-    // the checks build their error location only when they fail: one object per member adds up
-    const raw =
-      typeof m === 'object' && m !== null && !Array.isArray(m)
-        ? (m as unknown as Record<string, unknown>)
-        : requireObject(m, at(root, list.length));
-    const id =
-      typeof raw.id === 'string' && raw.id.length > 0 && raw.id.length <= 256
-        ? raw.id
-        : requireString(raw.id, at(root, list.length, 'id'));
-    const facts = raw.facts;
-    if (typeof facts !== 'object' || facts === null || Array.isArray(facts))
-      failInput(at(root, list.length, 'facts'), {
-        code: 'invalid_type',
-        path: [],
-        expected: 'an object',
-        received: describeType(facts),
-      });
-    chosen.push(selectScorecard(compiled, facts, asOf));
-    ids.push(id);
-    factsOf.push(facts);
-    list.push(raw);
+  // Percentile measures rank against the population, so the members are read before scoring;
+  // without them, one pass reads and scores each member.
+  const twoPasses = cards.some((c) => c.hasPercentile);
+  // the checked members: the input itself when it is an array (each is checked as it is scored)
+  const inputArray = Array.isArray(members) && !twoPasses;
+  const list: Record<string, unknown>[] = inputArray
+    ? (members as unknown as Record<string, unknown>[])
+    : [];
+  let chosen = new Int32Array(0);
+
+  // Pass 1 (with percentile measures): read the members and choose each one's scorecard.
+  if (twoPasses) {
+    chosen = new Int32Array(Array.isArray(members) ? Math.max(members.length, 16) : 1024);
+    for (const m of members) {
+      const raw = checkMember(m, list.length, root);
+      if (list.length === chosen.length) {
+        const grown = new Int32Array(chosen.length * 2);
+        grown.set(chosen);
+        chosen = grown;
+      }
+      chosen[list.length] = selectScorecard(compiled, raw.facts, asOf);
+      list.push(raw);
+    }
   }
 
   // Pass 2: the populations of percentile measures, per scorecard.
@@ -230,7 +233,7 @@ export function scorePopulation<D extends 'full' | 'summary' = 'full'>(
       const values: number[] = [];
       for (let i = 0; i < list.length; i++) {
         if (chosen[i] !== ci) continue;
-        const v = m.read(factsOf[i], asOf);
+        const v = m.read(list[i]!.facts, asOf);
         if (typeof v === 'number') values.push(v);
       }
       const sorted = Float64Array.from(values).sort();
@@ -241,65 +244,124 @@ export function scorePopulation<D extends 'full' | 'summary' = 'full'>(
 
   // Pass 3: score.
   const scratch: Scratch[] = cards.map(makeScratch);
-  const scores: (HealthScoreSummary | MemberHealthScore)[] = new Array(list.length);
+  const direct = cards.map(directKeys);
+  const scores: (HealthScoreSummary | MemberHealthScore)[] = [];
   const bandCounts: Record<string, number> = {};
-  for (const name of compiled.bandNames) bandCounts[name] = 0;
+  const perBand = new Float64Array(compiled.bandNames.length);
   let scored = 0;
-  const memberScores = new Float64Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    const ci = chosen[i]!;
+  let memberScores = new Float64Array(
+    twoPasses || inputArray ? list.length : Array.isArray(members) ? members.length : 1024,
+  );
+  let i = 0;
+  for (const m of twoPasses ? list : members) {
+    const raw = twoPasses ? (m as Record<string, unknown>) : checkMember(m, i, root);
+    if (!twoPasses && !inputArray) list.push(raw);
+    const facts = raw.facts as object;
+    const ci = twoPasses ? chosen[i]! : selectScorecard(compiled, facts, asOf);
     const card = ci < 0 ? undefined : cards[ci];
-    const raw = list[i]!;
     const overrides =
       raw.overrides === undefined
         ? NO_OVERRIDES
         : activeOverrides(raw.overrides, card, asOf, at(root, i, 'overrides'));
     const previousScore =
       raw.previous === undefined ? null : previousScoreOf(raw.previous, at(root, i, 'previous'));
-    let computed = Number.NaN;
-    if (card !== undefined) {
-      readMeasures(card, factsOf[i], asOf, percentiles[ci]!, overrides, scratch[ci]!);
-      computed = combine(card, scratch[ci]!);
+    if (i === memberScores.length) {
+      const grown = new Float64Array(memberScores.length * 2);
+      grown.set(memberScores);
+      memberScores = grown;
     }
-    let result: HealthScoreSummary | MemberHealthScore;
+    let computed = Number.NaN;
     if (detail === 'summary') {
+      // the score alone, in one loop over the measures: no per-measure detail to record
+      if (card !== undefined)
+        computed = scoreOnly(
+          card,
+          facts,
+          asOf,
+          percentiles[ci]!,
+          overrides,
+          scratch[ci]!,
+          direct[ci]!,
+        );
       const score = overrides.overall ?? (Number.isNaN(computed) ? null : computed);
-      result = {
-        id: ids[i]!,
+      let band: string | null = null;
+      if (score !== null) {
+        const b = bandIndexOf(compiled, score);
+        band = compiled.bandNames[b]!;
+        perBand[b]!++;
+        scored++;
+      }
+      scores.push({
+        id: raw.id as string,
         scorecard: card?.id ?? null,
         score,
-        band: score === null ? null : bandOf(compiled, score),
+        band,
         change: score === null || previousScore === null ? null : score - previousScore,
-      };
-    } else {
-      result = {
-        id: ids[i]!,
-        ...buildHealthScore(
-          compiled,
-          ci,
-          card === undefined ? null : scratch[ci]!,
-          computed,
-          overrides,
-          asOf,
-          previousScore,
-        ),
-      };
+      });
+      memberScores[i++] = score ?? Number.NaN;
+      continue;
     }
-    scores[i] = result;
-    memberScores[i] = result.score ?? Number.NaN;
+    if (card !== undefined) {
+      readMeasures(card, facts, asOf, percentiles[ci]!, overrides, scratch[ci]!);
+      computed = combine(card, scratch[ci]!);
+    }
+    const result: MemberHealthScore = {
+      id: raw.id as string,
+      ...buildHealthScore(
+        compiled,
+        ci,
+        card === undefined ? null : scratch[ci]!,
+        computed,
+        overrides,
+        asOf,
+        previousScore,
+      ),
+    };
+    scores.push(result);
+    memberScores[i++] = result.score ?? Number.NaN;
     if (result.band !== null) {
       scored++;
-      bandCounts[result.band] = (bandCounts[result.band] ?? 0) + 1;
+      perBand[compiled.bandNames.indexOf(result.band)]!++;
     }
   }
+  compiled.bandNames.forEach((name, b) => {
+    bandCounts[name] = perBand[b]!;
+  });
 
-  const accounts = rollUp(list, memberScores, rollup, (s) => bandOf(compiled, s), root);
+  const accounts = rollUp(
+    list,
+    memberScores.subarray(0, i),
+    rollup,
+    (s) => bandOf(compiled, s),
+    root,
+  );
   return {
     scores: scores as (D extends 'summary' ? HealthScoreSummary : MemberHealthScore)[],
     accounts,
     reference,
-    counts: { members: list.length, scored, bands: bandCounts },
+    counts: { members: i, scored, bands: bandCounts },
   };
+}
+
+/** Checks one member (an object with an id and a facts object) and returns it. */
+function checkMember(m: unknown, index: number, root: Where): Record<string, unknown> {
+  // the checks build their error location only when they fail: one object per member adds up
+  const raw =
+    typeof m === 'object' && m !== null && !Array.isArray(m)
+      ? (m as Record<string, unknown>)
+      : requireObject(m, at(root, index));
+  const id = raw.id;
+  if (typeof id !== 'string' || id.length === 0 || id.length > 256)
+    requireString(id, at(root, index, 'id'));
+  const facts = raw.facts;
+  if (typeof facts !== 'object' || facts === null || Array.isArray(facts))
+    failInput(at(root, index, 'facts'), {
+      code: 'invalid_type',
+      path: [],
+      expected: 'an object',
+      received: describeType(facts),
+    });
+  return raw;
 }
 
 interface ResolvedRollup {
