@@ -22,8 +22,6 @@ export interface Money {
  */
 export type CurrencyConverter = (amount: number, from: string, to: string) => number;
 
-const CURRENCY_RE = /^[A-Z]{3}$/;
-
 /** ISO 4217 currencies whose minor unit is not 1/100. */
 const EXPONENTS: Readonly<Record<string, number>> = {
   BIF: 0,
@@ -67,7 +65,13 @@ const EXPONENTS: Readonly<Record<string, number>> = {
  * @category core
  */
 export function isCurrencyCode(code: unknown): code is string {
-  return typeof code === 'string' && CURRENCY_RE.test(code);
+  // three upper-case ASCII letters, checked without a regular expression (a hot path)
+  if (typeof code !== 'string' || code.length !== 3) return false;
+  for (let i = 0; i < 3; i++) {
+    const c = code.charCodeAt(i);
+    if (c < 65 || c > 90) return false;
+  }
+  return true;
 }
 
 /**

@@ -63,10 +63,23 @@ export function toTimeZone(timeZone: string | undefined, location: InputLocation
 const HOUR = 3_600_000;
 const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Etc/Zulu']);
 
+/** Slots of a zone's direct-mapped hour cache: 4,096 hours, about 170 days, 48 KB. */
+const SLOTS = 4096;
+
 interface ZoneCache {
+  /** Every hour seen (NaN: a transition inside that hour). */
   readonly offsets: Map<number, number>;
+  /**
+   * A direct-mapped copy in front of the map, by hour modulo {@link SLOTS}: the hour held in each
+   * slot (-1 when empty) and its offset. Two typed-array reads instead of a map lookup.
+   */
+  readonly hours: Float64Array;
+  readonly slotOffsets: Float64Array;
 }
 const zoneCaches = new Map<string, ZoneCache>();
+// the zone of the previous call: runs of calls for one zone skip the lookup by name
+let lastZone = '';
+let lastCache: ZoneCache | undefined;
 
 function exactOffset(timeZone: string, instant: Instant): number {
   const minutes = tzOffset(timeZone, new Date(instant));
@@ -79,7 +92,9 @@ function exactOffset(timeZone: string, instant: Instant): number {
  *
  * Offsets are cached per hour: an hour whose start and end have the same offset is served from
  * the cache; an hour containing a transition is computed exactly for each instant. Transitions
- * are at least hours apart in every IANA zone, so the cache never returns a wrong offset.
+ * are at least hours apart in every IANA zone, so the cache never returns a wrong offset. The
+ * hours of the last months of each zone sit in typed arrays in front of the cache (48 KB per
+ * zone), so a repeated lookup costs two array reads.
  *
  * @param timeZone - A valid IANA time-zone name (check it first with {@link toTimeZone}).
  * @param instant - Epoch milliseconds.
@@ -92,22 +107,42 @@ function exactOffset(timeZone: string, instant: Instant): number {
  * @category core
  */
 export function timeZoneOffset(timeZone: string, instant: Instant): number {
-  if (UTC_NAMES.has(timeZone)) return 0;
-  let cache = zoneCaches.get(timeZone);
-  if (cache === undefined) {
-    cache = { offsets: new Map() };
-    zoneCaches.set(timeZone, cache);
+  let cache: ZoneCache | undefined;
+  if (timeZone === lastZone && lastCache !== undefined) cache = lastCache;
+  else {
+    if (UTC_NAMES.has(timeZone)) return 0;
+    cache = zoneCaches.get(timeZone);
+    if (cache === undefined) {
+      cache = {
+        offsets: new Map(),
+        hours: new Float64Array(SLOTS).fill(-1),
+        slotOffsets: new Float64Array(SLOTS),
+      };
+      zoneCaches.set(timeZone, cache);
+    }
+    lastZone = timeZone;
+    lastCache = cache;
   }
   const hour = Math.floor(instant / HOUR);
+  const slot = hour & (SLOTS - 1);
+  if (cache.hours[slot] === hour) return cache.slotOffsets[slot]!;
   const cached = cache.offsets.get(hour);
-  if (cached !== undefined) return Number.isNaN(cached) ? exactOffset(timeZone, instant) : cached;
+  if (cached !== undefined) {
+    if (Number.isNaN(cached)) return exactOffset(timeZone, instant);
+    cache.hours[slot] = hour;
+    cache.slotOffsets[slot] = cached;
+    return cached;
+  }
   const start = exactOffset(timeZone, hour * HOUR);
   const end = exactOffset(timeZone, hour * HOUR + HOUR - 1);
   if (cache.offsets.size > 200_000) cache.offsets.clear();
   if (start === end) {
     cache.offsets.set(hour, start);
+    cache.hours[slot] = hour;
+    cache.slotOffsets[slot] = start;
     return start;
   }
+  // an hour with a transition is computed for each instant; it never enters the slots
   cache.offsets.set(hour, Number.NaN);
   return exactOffset(timeZone, instant);
 }

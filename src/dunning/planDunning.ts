@@ -336,17 +336,20 @@ function at(path: string) {
   return { fn: FN, path: [path], root: 'subscription' };
 }
 
+function requiredString(key: 'id' | 'customerId' | 'plan'): never {
+  return failInput(at(key), { code: 'required', path: [], expected: 'a non-empty string' });
+}
+
 function readSubscription(s: Subscription): SubscriptionView {
   if (typeof s !== 'object' || s === null)
     failInput(
       { fn: FN, root: 'subscription' },
       { code: 'invalid_type', path: [], expected: 'a subscription', received: describeType(s) },
     );
-  for (const key of ['id', 'customerId', 'plan'] as const) {
-    const v = s[key];
-    if (typeof v !== 'string' || v === '')
-      failInput(at(key), { code: 'required', path: [], expected: 'a non-empty string' });
-  }
+  // named reads rather than a loop over the keys: a keyed read per field costs more
+  if (typeof s.id !== 'string' || s.id === '') requiredString('id');
+  if (typeof s.customerId !== 'string' || s.customerId === '') requiredString('customerId');
+  if (typeof s.plan !== 'string' || s.plan === '') requiredString('plan');
   if (!STATUSES.includes(s.status))
     failInput(at('status'), { code: 'invalid_enum', path: [], received: describeType(s.status) });
   if (!INTERVALS.includes(s.billingInterval))
@@ -376,8 +379,14 @@ function readSubscription(s: Subscription): SubscriptionView {
       expected: "three upper-case letters, e.g. 'USD'",
       received: describeType(s.currency),
     });
-  const currentPeriodEnd = toInstant(s.currentPeriodEnd, at('currentPeriodEnd'));
-  if (s.canceledAt !== undefined) toInstant(s.canceledAt, at('canceledAt'));
+  // epoch milliseconds need no conversion, and no error location built in advance
+  const end = s.currentPeriodEnd;
+  const currentPeriodEnd =
+    typeof end === 'number' && Number.isSafeInteger(end)
+      ? end
+      : toInstant(end, at('currentPeriodEnd'));
+  if (s.canceledAt !== undefined && !Number.isSafeInteger(s.canceledAt))
+    toInstant(s.canceledAt, at('canceledAt'));
   let card: CardExpiry | null = null;
   if (s.card !== undefined) {
     const { expMonth, expYear } = s.card;

@@ -545,7 +545,9 @@ export function buildPlan(
   }
   const reminders = reminderSteps(ctx, input.campaigns, input.from, input.until);
   if (reminders.beyond < beyond) beyond = reminders.beyond;
-  const occurrence = `${ctx.sub.id}:${ctx.sub.currentPeriodEnd}`;
+  // built only when a reminder is listed: formatting the instant costs more than the rest
+  const occurrence =
+    reminders.steps.length === 0 ? '' : `${ctx.sub.id}:${ctx.sub.currentPeriodEnd}`;
   for (const s of reminders.steps) {
     steps.push({
       kind: s.kind,
