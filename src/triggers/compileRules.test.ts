@@ -752,6 +752,43 @@ describe('the evaluator', () => {
     });
   });
 
+  it('gives $events to the rules that read it, whatever the order the rules are evaluated in', () => {
+    const mixed = compileRules([
+      {
+        id: 'counts',
+        version: 1,
+        trigger: { kind: 'event', event: 'login' },
+        actions: [
+          {
+            channel: 'email',
+            template: 'logins',
+            params: { text: 'logins: {{$events.login.count}}, plan: {{attributes.plan}}' },
+          },
+        ],
+      },
+      {
+        id: 'plain',
+        version: 1,
+        trigger: { kind: 'event', event: 'login' },
+        conditions: { fact: 'attributes.plan', op: 'eq', value: 'team' },
+        actions: [
+          { channel: 'in_app', template: 'hello', params: { plan: '{{attributes.plan}}' } },
+        ],
+      },
+    ]);
+    const r = mixed.evaluate(
+      {
+        customerId: 'c1',
+        facts: { attributes: { plan: 'team' } },
+        events: [ev('l1', 'login', t - 2 * HOUR), ev('l2', 'login', t - HOUR)],
+      },
+      t,
+    );
+    const byTemplate = Object.fromEntries(r.actions.map((a) => [a.template, a.params]));
+    expect(byTemplate.logins).toEqual({ text: 'logins: 2, plan: team' });
+    expect(byTemplate.hello).toEqual({ plan: 'team' });
+  });
+
   it('rejects malformed input with messages that name the place, not the value', () => {
     const messages = [
       () => rules.evaluate({ customerId: '' }, t),

@@ -298,6 +298,8 @@ export interface CompiledRule {
   readonly idleWithoutEvents: boolean;
   /** The event type of an event-driven trigger. */
   readonly triggerEvent: string;
+  /** Some condition, fact or template of the rule reads `$events` (the event-history view). */
+  readonly usesView: boolean;
   readonly conditions: CompiledCondition | undefined;
   readonly actions: readonly CompiledAction[];
   readonly delay: Duration | undefined;
@@ -555,6 +557,7 @@ function compileRule(rule: TriggerRule, globalCaps: readonly ParsedFrequencyCap[
     trigger,
     idleWithoutEvents: trigger.kind === 'event' || trigger.kind === 'eventWithout',
     triggerEvent: trigger.kind === 'event' || trigger.kind === 'eventWithout' ? trigger.event : '',
+    usesView: pathsOf(rule).some((p) => p === '$events' || p.startsWith('$events.')),
     conditions: rule.conditions === undefined ? undefined : compileCondition(rule.conditions),
     actions: rule.actions.map((spec) => ({
       spec,

@@ -328,12 +328,23 @@ function reentryAllows(
   return st.lastFiredAt === null || occ.fireAt >= shift(st.lastFiredAt, re.period, 1, timeZone);
 }
 
-function withView(
-  scope: Record<string, unknown>,
-  view: Record<string, unknown>,
-): Record<string, unknown> {
-  scope.$events = view;
-  return scope;
+/**
+ * Points `w.scope` at what rule `r` reads: the facts themselves, or (built once per evaluation)
+ * a copy of the facts with the `$events` view. Facts cannot hold `$events` (it is rejected), so a
+ * rule that never reads it sees the same values either way, without the copy.
+ */
+function scopeFor(w: Work, r: CompiledRule): Record<string, unknown> {
+  if (!r.usesView) {
+    w.scope = w.facts;
+    return w.facts;
+  }
+  if (w.viewScope === undefined) {
+    const scope = copyOwn(w.facts);
+    scope.$events = buildView(w.set, w.history, w.now);
+    w.viewScope = scope;
+  }
+  w.scope = w.viewScope;
+  return w.viewScope;
 }
 
 /** A mutable copy of a rule state. */
@@ -402,7 +413,12 @@ interface Work {
   readonly floor: number;
   readonly events: readonly NormalizedTriggerEvent[];
   readonly history: TriggerHistory;
-  readonly scope: Record<string, unknown>;
+  /** The facts, as given. */
+  readonly facts: Record<string, unknown>;
+  /** The facts with the `$events` view, built when the first rule that reads it is evaluated. */
+  viewScope: Record<string, unknown> | undefined;
+  /** What the rule being evaluated reads: `facts`, or `viewScope` when it reads `$events`. */
+  scope: Record<string, unknown>;
   readonly explain: boolean;
   next: number;
   cancelled: Set<string> | undefined;
@@ -509,9 +525,6 @@ function prepare(
       : normalizeEvents(context.events, fn, 'context.events');
   const prevHistory = prev?.history ?? {};
   const history = events.length === 0 ? prevHistory : foldHistory(prevHistory, events, set.history);
-  const scope: Record<string, unknown> = set.usesView
-    ? withView(copyOwn(facts), buildView(set, history, now))
-    : facts;
   return {
     prev,
     work: {
@@ -522,7 +535,9 @@ function prepare(
       floor: prev?.asOf ?? Number.NEGATIVE_INFINITY,
       events,
       history,
-      scope,
+      facts,
+      viewScope: undefined,
+      scope: facts,
       explain,
       next: Number.POSITIVE_INFINITY,
       cancelled: undefined,
@@ -824,7 +839,8 @@ function evaluateRule(
   w.rs = rs;
   w.d = undefined;
   w.ready = undefined;
-  const { scope, now } = w;
+  const scope = scopeFor(w, r);
+  const now = w.now;
   let exitNow: 'exit' | 'goal' | null = null;
   if (r.exitCondition?.compiled.evaluate(scope, now)) exitNow = 'exit';
   else if (r.goalCondition?.compiled.evaluate(scope, now)) exitNow = 'goal';
@@ -922,7 +938,7 @@ function place(
     let params = action.spec.params ?? {};
     let missing: readonly string[] = [];
     if (action.render !== null) {
-      const tscope = copyOwn(w.scope);
+      const tscope = copyOwn(scopeFor(w, r));
       tscope.$event = occ.event?.properties ?? {};
       tscope.$trigger = {
         occurrence: occ.id,
@@ -1077,7 +1093,7 @@ export function evaluateRules(
       let lastDue = Number.NEGATIVE_INFINITY;
       for (const p of pending) if (p.definitionId === r.id && p.at > lastDue) lastDue = p.at;
       for (const c of [r.exitCondition, r.goalCondition]) {
-        const change = c?.nextChange?.(w.scope, now);
+        const change = c?.nextChange?.(scopeFor(w, r), now);
         if (change !== undefined && change < lastDue) later(w, change);
       }
     }
