@@ -17,7 +17,7 @@ import type {
   Subscription,
   SubscriptionStatus,
 } from '../core/records';
-import { toTimeZone } from '../core/timeZone';
+import { isValidTimeZone, toTimeZone } from '../core/timeZone';
 import { issueParams, parseInput, zCurrency, zId, zInstant, zMinorUnits } from '../core/validate';
 import { applyEvents } from './campaign';
 import type { DeclineClass, DeclineReason } from './classifyDecline';
@@ -603,8 +603,17 @@ export function planDunning(
   const current = compiledFor(policy, ['policy']);
   if (typeof options !== 'object' || options === null)
     failInput({ fn: FN, root: 'options' }, { code: 'required', path: ['now'] });
-  const now = toInstant(options.now, { fn: FN, path: ['now'], root: 'options' });
-  const timeZone = toTimeZone(options.timeZone, { fn: FN, path: ['timeZone'], root: 'options' });
+  // epoch milliseconds and a known zone name take no conversion and no error location
+  const nowIn = options.now;
+  const now =
+    typeof nowIn === 'number' && Number.isSafeInteger(nowIn)
+      ? nowIn
+      : toInstant(nowIn, { fn: FN, path: ['now'], root: 'options' });
+  const zoneIn = options.timeZone;
+  const timeZone =
+    typeof zoneIn === 'string' && isValidTimeZone(zoneIn)
+      ? zoneIn
+      : toTimeZone(zoneIn, { fn: FN, path: ['timeZone'], root: 'options' });
   let urlOverride: string | null = null;
   if (options.updatePaymentUrl !== undefined) {
     if (typeof options.updatePaymentUrl !== 'string' || options.updatePaymentUrl === '')
