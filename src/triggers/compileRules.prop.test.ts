@@ -63,6 +63,42 @@ describe('evaluate properties', () => {
     );
   });
 
+  it('evaluate skips only rules with nothing to do: its result equals explain, which skips none', () => {
+    fc.assert(
+      fc.property(
+        arbRules({ nowOperators: true, ruleCaps: true, optOut: true }),
+        arbGlobalCaps,
+        arbFacts,
+        arbEvents,
+        arbZone,
+        fc.array(fc.integer({ min: 0, max: 12 * 96 }), { minLength: 1, maxLength: 4 }),
+        (rules, caps, rawFacts, events, timeZone, ks) => {
+          const compiled = compileRules(rules, { caps });
+          const facts = JSON.parse(JSON.stringify(rawFacts));
+          let state: Parameters<typeof compiled.evaluate>[0]['state'];
+          let seen = T0 - 1;
+          for (const k of [...ks].sort((a, b) => a - b)) {
+            const now = T0 + k * GRID;
+            const batch = events.filter((e) => (e.at as number) > seen && (e.at as number) <= now);
+            seen = now;
+            const context = {
+              customerId: 'c1',
+              timeZone,
+              facts,
+              events: batch,
+              ...(state === undefined ? {} : { state }),
+            };
+            const evaluated = compiled.evaluate(context, now);
+            const { rules: _explanations, ...explained } = compiled.explain(context, now);
+            expect(evaluated).toEqual(explained);
+            state = JSON.parse(JSON.stringify(evaluated.state));
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('following nextEvaluationAt plans exactly what evaluating at every grid point plans', () => {
     fc.assert(
       fc.property(

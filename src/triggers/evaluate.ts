@@ -278,6 +278,23 @@ function hasEventOfType(events: readonly NormalizedTriggerEvent[], type: string)
   return false;
 }
 
+/**
+ * True when the stored rules hold no state for `id`, or a well-formed one with no watch (a state
+ * that is not well formed is left to {@link ruleStateOf}, which reports it).
+ */
+function nothingWaiting(rules: TriggerState['rules'], id: string): boolean {
+  if (!hasOwn.call(rules, id)) return true;
+  const rs: unknown = rules[id];
+  return (
+    isRecord(rs) &&
+    typeof rs.fired === 'number' &&
+    Array.isArray(rs.seen) &&
+    Array.isArray(rs.done) &&
+    Array.isArray(rs.watches) &&
+    rs.watches.length === 0
+  );
+}
+
 function ruleStateOf(rules: TriggerState['rules'], id: string, fn: string): TriggerRuleState {
   if (!hasOwn.call(rules, id)) return EMPTY_RULE_STATE;
   const rs = rules[id];
@@ -1013,13 +1030,14 @@ export function evaluateRules(
   for (const r of set.rules) {
     const pending = pendingByRule?.get(r.id);
     // An event-driven rule with no event of its type in this batch, no occurrence waiting and no
-    // pending action has nothing to do (explain still reports it).
+    // pending action has nothing to do (explain still reports it). Its stored state, when it has
+    // one, is then unchanged: only a waiting occurrence (a watch) could come due.
     if (
       r.idleWithoutEvents &&
       !explain &&
       pending === undefined &&
       (events.length === 0 || !hasEventOfType(events, r.triggerEvent)) &&
-      !hasOwn.call(prevRules, r.id)
+      nothingWaiting(prevRules, r.id)
     ) {
       continue;
     }
