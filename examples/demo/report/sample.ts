@@ -1,7 +1,7 @@
 /**
  * A report from a seeded random sample, to look at the design without running the whole demo:
  *
- *   npx tsx examples/demo/report/sample.ts [--seed 7] [--out /tmp/rk-sample-report.html]
+ *   node --import ./scripts/ts-loader.mjs examples/demo/report/sample.ts [--seed 7] [--out /tmp/rk-sample-report.html]
  *
  * The render tests use `sampleReportData`; the browser test renders a real (small) demo run.
  *

@@ -1,5 +1,5 @@
 /**
- * Module hooks for bench/loader.mjs: resolves extensionless relative imports to `.ts` files (or
+ * Module hooks for scripts/ts-loader.mjs: resolves extensionless relative imports to `.ts` files (or
  * `index.ts` in a folder) and compiles `.ts` with esbuild's transform, as tsup does for the build.
  */
 import { readFile } from 'node:fs/promises';
