@@ -71,14 +71,18 @@ describe('ltv', () => {
           expect(Number.isFinite(r.value)).toBe(true);
           expect(r.value!).toBeGreaterThanOrEqual(0);
           expect(r.value!).toBeCloseTo((arpa * margin) / churn, 6);
+          // null is unbounded (the quotient overflowed), above every finite value
+          const unbounded = (v: number | null) => v ?? Number.POSITIVE_INFINITY;
           expect(
-            ltv({ arpa: arpa + 1, churnRate: churn, grossMargin: margin }).value!,
+            unbounded(ltv({ arpa: arpa + 1, churnRate: churn, grossMargin: margin }).value),
           ).toBeGreaterThanOrEqual(r.value!);
           expect(
-            ltv({ arpa, churnRate: Math.min(1, churn * 2), grossMargin: margin }).value!,
+            unbounded(ltv({ arpa, churnRate: Math.min(1, churn * 2), grossMargin: margin }).value),
           ).toBeLessThanOrEqual(r.value!);
         }
       }),
+      // once found: ARPA 0 over a subnormal churn rate is 0, and ARPA 1 over it overflows
+      { examples: [[0, 5e-324, 8.881784197001252e-16]] },
     );
   });
 });
