@@ -167,6 +167,13 @@ export function nextAllowedByCaps(
   const parsed = caps.map((c) =>
     'perMs' in c ? c : parseFrequencyCaps([c], { fn: 'nextAllowedByCaps', root: 'caps' })[0]!,
   );
+  // nothing sent or planned yet: the candidate's own instant fits unless a cap allows none
+  if (history.length === 0) {
+    for (const cap of parsed)
+      if (cap.max === 0 && (cap.channel === undefined || cap.channel === candidate.channel))
+        return Number.POSITIVE_INFINITY;
+    return candidate.at;
+  }
   const applicable = parsed
     .filter((cap) => cap.channel === undefined || cap.channel === candidate.channel)
     .map((cap) => ({
@@ -177,6 +184,8 @@ export function nextAllowedByCaps(
         .sort((a, b) => a - b),
     }));
   if (applicable.some(({ cap }) => cap.max === 0)) return Number.POSITIVE_INFINITY;
+  // nothing counts against any applicable cap: the candidate's own instant fits
+  if (applicable.every(({ times }) => times.length === 0)) return candidate.at;
   // The answer is `at` or the moment some counted action leaves a window.
   const moments = new Set<number>([candidate.at]);
   for (const { cap, times } of applicable)
