@@ -260,15 +260,13 @@ export interface CompiledMeasure {
   readonly dimension: number;
   readonly weight: number;
   readonly read: ValueReader;
-  /** Scores a present value; `undefined` when its type does not fit the scale. */
-  readonly score: ((value: number | boolean) => number | undefined) | null;
   readonly percentile: { readonly higherIsBetter: boolean } | null;
   /** The score of a missing value, or `null` to exclude it. */
   readonly missingScore: number | null;
   /**
-   * A flat form for the population loop, which reads and scores without a call per measure: the
-   * fact's own property name when the path has one segment and the value is read as it is (else
-   * `null`, and `read` and `score` are used), and the scale's kind and parameters.
+   * The scale's kind and parameters, scored by {@link scaleScore}, and the fact's own property
+   * name when the path has one segment and the value is read as it is (else `null`, and `read`
+   * is used), so the population loop reads and scores without a call through a closure.
    */
   readonly flat: FlatMeasure;
 }
@@ -373,39 +371,21 @@ function reader(measure: HealthMeasure): ValueReader {
   };
 }
 
-function scorer(scale: HealthScale): ((value: number | boolean) => number | undefined) | null {
-  switch (scale.kind) {
-    case 'boolean': {
-      const t = scale.whenTrue ?? 100;
-      const f = scale.whenFalse ?? 0;
-      return (v) => (typeof v === 'boolean' ? (v ? t : f) : undefined);
-    }
-    case 'linear': {
-      const { zeroAt, fullAt } = scale;
-      const span = fullAt - zeroAt;
-      return (v) => {
-        if (typeof v !== 'number') return undefined;
-        const s = ((v - zeroAt) * 100) / span;
-        return Math.min(100, Math.max(0, s));
-      };
-    }
-    case 'tiers': {
-      const thresholds = Float64Array.from(scale.tiers, (t) => t.atLeast);
-      const scores = Float64Array.from(scale.tiers, (t) => t.score);
-      const below = scale.below ?? 0;
-      const n = thresholds.length;
-      return (v) => {
-        if (typeof v !== 'number') return undefined;
-        if (v < thresholds[0]!) return below;
-        // few tiers: a linear scan from the top is faster than a binary search
-        let i = n - 1;
-        while (v < thresholds[i]!) i--;
-        return scores[i]!;
-      };
-    }
-    case 'percentile':
-      return null;
-  }
+/**
+ * The score (0-100) a tiers, linear or boolean scale gives a value, or NaN when the value does not
+ * fit it (not a finite number, or not a boolean for a boolean scale) and for percentile scales,
+ * which rank against a population instead.
+ */
+export function scaleScore(flat: FlatMeasure, v: unknown): number {
+  if (flat.kind === 2) return typeof v === 'boolean' ? (v ? flat.a : flat.b) : Number.NaN;
+  if (flat.kind === 3 || typeof v !== 'number' || !Number.isFinite(v)) return Number.NaN;
+  if (flat.kind === 0) return Math.min(100, Math.max(0, ((v - flat.a) * 100) / flat.b));
+  const thresholds = flat.thresholds;
+  if (v < thresholds[0]!) return flat.a;
+  // few tiers: a linear scan from the top is faster than a binary search
+  let t = thresholds.length - 1;
+  while (v < thresholds[t]!) t--;
+  return flat.tierScores[t]!;
 }
 
 function missingScore(policy: HealthMissingPolicy): number | null {
@@ -430,7 +410,6 @@ export function compileHealthModel(model: HealthModel): CompiledModel {
           dimension: di,
           weight: m.weight,
           read: reader(m),
-          score: scorer(m.scale),
           percentile:
             m.scale.kind === 'percentile'
               ? { higherIsBetter: m.scale.higherIsBetter ?? true }

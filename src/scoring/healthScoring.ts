@@ -7,7 +7,12 @@
  */
 import { describeType, failInput, type IssuePath } from '../core/errors';
 import { type InstantInput, toInstant } from '../core/instant';
-import { type CompiledModel, type CompiledScorecard, percentileRank } from './healthModel';
+import {
+  type CompiledModel,
+  type CompiledScorecard,
+  percentileRank,
+  scaleScore,
+} from './healthModel';
 import { at, requireNumber, requireObject, type Where } from './internal';
 
 /**
@@ -204,7 +209,10 @@ export function readMeasures(
       if (m.percentile !== null) {
         const rank = typeof v === 'number' ? percentileRank(percentiles[i]!, v) : undefined;
         score = rank === undefined ? undefined : m.percentile.higherIsBetter ? rank : 100 - rank;
-      } else score = m.score!(v);
+      } else {
+        const scored = scaleScore(m.flat, v);
+        if (!Number.isNaN(scored)) score = scored;
+      }
     }
     s.values[i] = score === undefined ? undefined : v;
     s.missing[i] = score === undefined ? 1 : 0;
@@ -233,16 +241,13 @@ export function scoreOnly(
   percentiles: readonly (Float64Array | undefined)[],
   overrides: ActiveOverrides,
   s: Scratch,
-  direct: Uint8Array | null = null,
+  direct: Uint8Array,
 ): number {
   const { num, den } = s;
   // a fact read straight, without the own-property check, when its key is not on Object.prototype
   // (checked by the caller for this call) and the facts object inherits from nothing else
-  let plain = false;
-  if (direct !== null) {
-    const proto = Object.getPrototypeOf(facts);
-    plain = proto === Object.prototype || proto === null;
-  }
+  const proto = Object.getPrototypeOf(facts);
+  const plain = proto === Object.prototype || proto === null;
   for (let d = 0; d < num.length; d++) {
     num[d] = 0;
     den[d] = 0;
@@ -258,31 +263,19 @@ export function scoreOnly(
     if (o !== undefined) score = o;
     else if (flat.key !== null) {
       // the same reading and scale as `read` and `score`, without two calls per measure
-      const v =
-        (plain && direct![i] === 1) || hasOwn.call(facts, flat.key)
+      score = scaleScore(
+        flat,
+        (plain && direct[i] === 1) || hasOwn.call(facts, flat.key)
           ? (facts as Record<string, unknown>)[flat.key]
-          : undefined;
-      if (flat.kind === 0) {
-        if (typeof v === 'number' && Number.isFinite(v))
-          score = Math.min(100, Math.max(0, ((v - flat.a) * 100) / flat.b));
-      } else if (flat.kind === 1) {
-        if (typeof v === 'number' && Number.isFinite(v)) {
-          const thresholds = flat.thresholds;
-          if (v < thresholds[0]!) score = flat.a;
-          else {
-            let t = thresholds.length - 1;
-            while (v < thresholds[t]!) t--;
-            score = flat.tierScores[t]!;
-          }
-        }
-      } else if (flat.kind === 2 && typeof v === 'boolean') score = v ? flat.a : flat.b;
+          : undefined,
+      );
     } else {
       const v = m.read(facts, asOf);
       if (v !== undefined) {
         if (m.percentile !== null) {
           const rank = typeof v === 'number' ? percentileRank(percentiles[i]!, v) : undefined;
           if (rank !== undefined) score = m.percentile.higherIsBetter ? rank : 100 - rank;
-        } else score = m.score!(v) ?? Number.NaN;
+        } else score = scaleScore(flat, v);
       }
     }
     if (Number.isNaN(score)) {

@@ -285,26 +285,24 @@ function hasEventOfType(events: readonly NormalizedTriggerEvent[], type: string)
 function nothingWaiting(rules: TriggerState['rules'], id: string): boolean {
   if (!hasOwn.call(rules, id)) return true;
   const rs: unknown = rules[id];
+  return isRuleState(rs) && rs.watches.length === 0;
+}
+
+/** The shape {@link ruleStateOf} requires of a stored rule state. */
+function isRuleState(rs: unknown): rs is TriggerRuleState {
   return (
     isRecord(rs) &&
     typeof rs.fired === 'number' &&
     Array.isArray(rs.seen) &&
     Array.isArray(rs.done) &&
-    Array.isArray(rs.watches) &&
-    rs.watches.length === 0
+    Array.isArray(rs.watches)
   );
 }
 
 function ruleStateOf(rules: TriggerState['rules'], id: string, fn: string): TriggerRuleState {
   if (!hasOwn.call(rules, id)) return EMPTY_RULE_STATE;
   const rs = rules[id];
-  if (
-    !isRecord(rs) ||
-    typeof rs.fired !== 'number' ||
-    !Array.isArray(rs.seen) ||
-    !Array.isArray(rs.done) ||
-    !Array.isArray(rs.watches)
-  ) {
+  if (!isRuleState(rs)) {
     return failInput(
       { fn, path: ['rules', id], root: 'context.state' },
       { code: 'invalid_value', path: [], expected: 'a rule state', received: describeType(rs) },
