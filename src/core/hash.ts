@@ -146,32 +146,53 @@ function murmur128Bytes(
   len: number,
   seed: number,
 ): [number, number, number, number] {
+  murmur128Into(bytes, len, seed);
+  return [words[0]!, words[1]!, words[2]!, words[3]!];
+}
+
+/** The four words of the last {@link murmur128Into}, unsigned. */
+const words = new Uint32Array(4);
+
+/**
+ * MurmurHash3 x86 128-bit of the first `len` bytes into {@link words}: no array per hash, and the
+ * mixing stays in signed 32-bit integers (`| 0`), which the JIT keeps in registers.
+ */
+function murmur128Into(bytes: Uint8Array, len: number, seed: number): void {
   const c1 = 0x239b961b;
-  const c2 = 0xab0e9789;
+  const c2 = 0xab0e9789 | 0;
   const c3 = 0x38b34ae5;
-  const c4 = 0xa1e38b93;
-  let h1 = seed >>> 0;
+  const c4 = 0xa1e38b93 | 0;
+  let h1 = seed | 0;
   let h2 = h1;
   let h3 = h1;
   let h4 = h1;
   const blocks = len & ~15;
   for (let i = 0; i < blocks; i += 16) {
-    let k1 = block(bytes, i);
-    let k2 = block(bytes, i + 4);
-    let k3 = block(bytes, i + 8);
-    let k4 = block(bytes, i + 12);
-    k1 = Math.imul(rotl(Math.imul(k1, c1), 15), c2);
+    let k1 = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    let k2 = bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24);
+    let k3 = bytes[i + 8]! | (bytes[i + 9]! << 8) | (bytes[i + 10]! << 16) | (bytes[i + 11]! << 24);
+    let k4 =
+      bytes[i + 12]! | (bytes[i + 13]! << 8) | (bytes[i + 14]! << 16) | (bytes[i + 15]! << 24);
+    k1 = Math.imul(k1, c1);
+    k1 = Math.imul((k1 << 15) | (k1 >>> 17), c2);
     h1 ^= k1;
-    h1 = (Math.imul(rotl(h1, 19) + h2, 5) + 0x561ccd1b) | 0;
-    k2 = Math.imul(rotl(Math.imul(k2, c2), 16), c3);
+    h1 = (h1 << 19) | (h1 >>> 13);
+    h1 = (Math.imul((h1 + h2) | 0, 5) + 0x561ccd1b) | 0;
+    k2 = Math.imul(k2, c2);
+    k2 = Math.imul((k2 << 16) | (k2 >>> 16), c3);
     h2 ^= k2;
-    h2 = (Math.imul(rotl(h2, 17) + h3, 5) + 0x0bcaa747) | 0;
-    k3 = Math.imul(rotl(Math.imul(k3, c3), 17), c4);
+    h2 = (h2 << 17) | (h2 >>> 15);
+    h2 = (Math.imul((h2 + h3) | 0, 5) + 0x0bcaa747) | 0;
+    k3 = Math.imul(k3, c3);
+    k3 = Math.imul((k3 << 17) | (k3 >>> 15), c4);
     h3 ^= k3;
-    h3 = (Math.imul(rotl(h3, 15) + h4, 5) + 0x96cd1c35) | 0;
-    k4 = Math.imul(rotl(Math.imul(k4, c4), 18), c1);
+    h3 = (h3 << 15) | (h3 >>> 17);
+    h3 = (Math.imul((h3 + h4) | 0, 5) + 0x96cd1c35) | 0;
+    k4 = Math.imul(k4, c4);
+    k4 = Math.imul((k4 << 18) | (k4 >>> 14), c1);
     h4 ^= k4;
-    h4 = (Math.imul(rotl(h4, 13) + h1, 5) + 0x32ac3b17) | 0;
+    h4 = (h4 << 13) | (h4 >>> 19);
+    h4 = (Math.imul((h4 + h1) | 0, 5) + 0x32ac3b17) | 0;
   }
   const tail = len & 15;
   let k1 = 0;
@@ -179,7 +200,7 @@ function murmur128Bytes(
   let k3 = 0;
   let k4 = 0;
   if (tail >= 13) {
-    for (let j = Math.min(tail, 16) - 1; j >= 12; j--) k4 ^= bytes[blocks + j]! << ((j - 12) * 8);
+    for (let j = tail - 1; j >= 12; j--) k4 ^= bytes[blocks + j]! << ((j - 12) * 8);
     k4 = Math.imul(rotl(Math.imul(k4, c4), 18), c1);
     h4 ^= k4;
   }
@@ -214,17 +235,73 @@ function murmur128Bytes(
   h2 = (h2 + h1) | 0;
   h3 = (h3 + h1) | 0;
   h4 = (h4 + h1) | 0;
-  return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
+  words[0] = h1;
+  words[1] = h2;
+  words[2] = h3;
+  words[3] = h4;
 }
 
-/** Two hex digits per byte value, built on first use. */
-let hexPairs: string[] | undefined;
+/** The character codes of `0-9a-f`. */
+const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
 
-function hex8(n: number): string {
-  if (hexPairs === undefined)
-    hexPairs = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-  const h = hexPairs;
-  return h[n >>> 24]! + h[(n >>> 16) & 255]! + h[(n >>> 8) & 255]! + h[n & 255]!;
+/**
+ * `rk1_` and the 32 hex digits of {@link words}, built as one flat string: joining hex pieces
+ * with `+` would leave a rope that every later `Map` lookup or comparison has to flatten.
+ */
+function keyOfWords(): string {
+  const x = HEX;
+  const a = words[0]!;
+  const b = words[1]!;
+  const c = words[2]!;
+  const d = words[3]!;
+  return String.fromCharCode(
+    114, // r
+    107, // k
+    49, // 1
+    95, // _
+    x[a >>> 28]!,
+    x[(a >>> 24) & 15]!,
+    x[(a >>> 20) & 15]!,
+    x[(a >>> 16) & 15]!,
+    x[(a >>> 12) & 15]!,
+    x[(a >>> 8) & 15]!,
+    x[(a >>> 4) & 15]!,
+    x[a & 15]!,
+    x[b >>> 28]!,
+    x[(b >>> 24) & 15]!,
+    x[(b >>> 20) & 15]!,
+    x[(b >>> 16) & 15]!,
+    x[(b >>> 12) & 15]!,
+    x[(b >>> 8) & 15]!,
+    x[(b >>> 4) & 15]!,
+    x[b & 15]!,
+    x[c >>> 28]!,
+    x[(c >>> 24) & 15]!,
+    x[(c >>> 20) & 15]!,
+    x[(c >>> 16) & 15]!,
+    x[(c >>> 12) & 15]!,
+    x[(c >>> 8) & 15]!,
+    x[(c >>> 4) & 15]!,
+    x[c & 15]!,
+    x[d >>> 28]!,
+    x[(d >>> 24) & 15]!,
+    x[(d >>> 20) & 15]!,
+    x[(d >>> 16) & 15]!,
+    x[(d >>> 12) & 15]!,
+    x[(d >>> 8) & 15]!,
+    x[(d >>> 4) & 15]!,
+    x[d & 15]!,
+  );
+}
+
+/**
+ * The idempotency key of the first `len` bytes of `bytes`, which must be the UTF-8 of
+ * `JSON.stringify(parts)` as {@link idempotencyKey} hashes it. For planners that write the
+ * encoding themselves. @internal
+ */
+export function keyOfJsonBytes(bytes: Uint8Array, len: number): string {
+  murmur128Into(bytes, len, 0);
+  return keyOfWords();
 }
 
 /**
@@ -278,9 +355,12 @@ function writeJsonParts(parts: readonly (string | number)[]): number {
  */
 export function idempotencyKey(parts: readonly (string | number)[]): string {
   const len = writeJsonParts(parts);
-  const [a, b, c, d] =
-    len >= 0 ? murmur128Bytes(scratch!, len, 0) : murmur128(JSON.stringify(parts));
-  return `rk1_${hex8(a)}${hex8(b)}${hex8(c)}${hex8(d)}`;
+  if (len >= 0) murmur128Into(scratch!, len, 0);
+  else {
+    const [bytes, n] = bytesOf(JSON.stringify(parts));
+    murmur128Into(bytes, n, 0);
+  }
+  return keyOfWords();
 }
 
 /**

@@ -30,8 +30,11 @@ export interface CompiledReminder {
   readonly offsets: readonly Duration[];
   /** Whole days of each offset (rounded down), for step names and local-day arithmetic. */
   readonly days: readonly number[];
-  /** Step name suffix of each offset: `'7d'`, or the milliseconds for sub-day offsets. */
-  readonly labels: readonly string[];
+  /**
+   * Step name of each offset: the prefix and `'7d'`, or the milliseconds for sub-day offsets.
+   * Built once here: a name built per step would be a rope the idempotency key must flatten.
+   */
+  readonly names: readonly string[];
   readonly action: ResolvedActionSpec;
 }
 
@@ -137,15 +140,18 @@ function minutesOf(time: string): number {
   return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 }
 
-function compileReminder(r: DunningPolicy['reminders']['preCharge']): CompiledReminder | null {
+function compileReminder(
+  r: DunningPolicy['reminders']['preCharge'],
+  prefix: string,
+): CompiledReminder | null {
   if (r === false) return null;
   const offsets = r.before.map((o) => parseDuration(o));
   return {
     offsets,
     days: offsets.map((o) => Math.floor(nominalMs(o) / DAY)),
-    labels: offsets.map((o) => {
+    names: offsets.map((o) => {
       const ms = nominalMs(o);
-      return ms % DAY === 0 ? `${ms / DAY}d` : `${ms}ms`;
+      return ms % DAY === 0 ? `${prefix}${ms / DAY}d` : `${prefix}${ms}ms`;
     }),
     action: r.action,
   };
@@ -179,8 +185,8 @@ export function compilePolicy(policy: DunningPolicy): CompiledPolicy {
         : `every ${policy.billing.intervalCount} ${policy.billing.interval}s`,
     sendAt: policy.sendAt === null ? null : minutesOf(policy.sendAt),
     url: policy.updatePaymentUrl,
-    preCharge: compileReminder(policy.reminders.preCharge),
-    cardExpiry: compileReminder(policy.reminders.cardExpiry),
+    preCharge: compileReminder(policy.reminders.preCharge, 'pre-charge-'),
+    cardExpiry: compileReminder(policy.reminders.cardExpiry, 'card-expiry-'),
     schedules,
     defaultSchedule,
     maxRetries: r.maxRetries,

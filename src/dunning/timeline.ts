@@ -371,6 +371,26 @@ function campaignSteps(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy):
 }
 
 const byTime = (a: { dueAt: number }, b: { dueAt: number }): number => a.dueAt - b.dueAt;
+
+/**
+ * Sorts by `dueAt`, stably, in place. A plan has a handful of steps, mostly already in order:
+ * insertion sort checks that in one pass, where `Array.prototype.sort` would set up a merge sort
+ * per plan.
+ */
+function sortByDueAt<T extends { readonly dueAt: number }>(items: T[]): T[] {
+  if (items.length > 32) return items.sort(byTime);
+  for (let i = 1; i < items.length; i++) {
+    const x = items[i]!;
+    let j = i - 1;
+    if (items[j]!.dueAt <= x.dueAt) continue;
+    while (j >= 0 && items[j]!.dueAt > x.dueAt) {
+      items[j + 1] = items[j]!;
+      j--;
+    }
+    items[j + 1] = x;
+  }
+  return items;
+}
 const byTimeThenUrgency = (a: RawStep, b: RawStep): number => a.dueAt - b.dueAt || b.rank - a.rank;
 const byTimeThenRank = (a: RawStep, b: RawStep): number => a.dueAt - b.dueAt || a.rank - b.rank;
 
@@ -406,7 +426,7 @@ function strictOrder(steps: RawStep[], finalAt: Instant | null): RawStep[] {
     previous = t;
     out.push(s);
   }
-  return out.sort(byTime);
+  return sortByDueAt(out);
 }
 
 /**
@@ -427,7 +447,6 @@ function reminderSteps(
   for (const c of campaigns) if (c.currency === sub.currency && c.status === 'open') return none;
   let kind: DunningStepKind = 'pre_charge_reminder';
   let reminder = p.preCharge;
-  let prefix = 'pre-charge-';
   const card = sub.card;
   if (card !== null && p.cardExpiry !== null) {
     // the card works through its expiry month: it is expired from the 1st of the next month on
@@ -435,7 +454,6 @@ function reminderSteps(
     if (expiresAt <= charge) {
       kind = 'card_expiry_reminder';
       reminder = p.cardExpiry;
-      prefix = 'card-expiry-';
     }
   }
   if (reminder === null) return none;
@@ -463,7 +481,7 @@ function reminderSteps(
         ? { cardExpMonth: card.expMonth, cardExpYear: card.expYear }
         : {}),
     };
-    steps.push(message(kind, dueAt, `${prefix}${reminder.labels[i]}`, reminder.action, params));
+    steps.push(message(kind, dueAt, reminder.names[i]!, reminder.action, params));
   }
   return { steps, beyond };
 }
@@ -557,7 +575,7 @@ export function buildPlan(
       action: toAction(ctx, ctx.current, occurrence, s),
     });
   }
-  if (steps.length > 1) steps.sort(byTime);
+  sortByDueAt(steps);
 
   const actions: PlannedAction[] = [];
   const pending: { key: string; dueAt: Instant }[] = [];

@@ -4,27 +4,15 @@
  * A key is `actionKey(customerId, { module: 'winback', definitionId, occurrence, step })` from
  * core: MurmurHash3 x86-128 of `JSON.stringify(['winback', definitionId, customerId, occurrence,
  * step])`. Planning a million customers computes three million keys, and core's general path
- * builds the JSON string, then a byte array per key, then a hex string by `toString`/`padStart`.
- * This path writes the JSON bytes into one reusable buffer and formats the hex through a table;
- * any part that JSON would escape (a quote, a backslash, a control character) or that is not
- * ASCII goes through core's `actionKey`, so the keys are the same in every case (a property test
- * compares them).
+ * checks and encodes a list of parts. This path writes the JSON bytes of the five known parts into
+ * one reusable buffer and hashes them with core's `keyOfJsonBytes`; any part that JSON would
+ * escape (a quote, a backslash, a control character) or that is not ASCII goes through core's
+ * `actionKey`, so the keys are the same in every case (a property test compares them).
  */
 import { actionKey } from '../core/action';
-import { murmur128 } from '../core/hash';
+import { keyOfJsonBytes } from '../core/hash';
 
 let scratch: Uint8Array | undefined;
-let hex: string[] | undefined;
-
-function table(): string[] {
-  if (hex === undefined)
-    hex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-  return hex;
-}
-
-function hex8(n: number, h: string[]): string {
-  return h[n >>> 24]! + h[(n >>> 16) & 255]! + h[(n >>> 8) & 255]! + h[n & 255]!;
-}
 
 /** Writes `"text"` at `n`; returns the end, or -1 when the text needs JSON escaping or is not ASCII. */
 function writeString(out: Uint8Array, n: number, text: string): number {
@@ -78,7 +66,5 @@ export function winbackActionKey(
   if (n < 0)
     return actionKey(customerId, { module: 'winback', definitionId, version, occurrence, step });
   out[n++] = 0x5d; // ]
-  const [a, b, c, d] = murmur128(out.subarray(0, n));
-  const h = table();
-  return `rk1_${hex8(a, h)}${hex8(b, h)}${hex8(c, h)}${hex8(d, h)}`;
+  return keyOfJsonBytes(out, n);
 }
