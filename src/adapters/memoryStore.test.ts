@@ -14,6 +14,47 @@ describe('createMemoryStore', () => {
     expect(store.size()).toEqual({ events: 1, customers: 1, actions: 0 });
   });
 
+  it('a state JSON cannot hold fails the commit and writes nothing', async () => {
+    const store = createMemoryStore();
+    const commit = {
+      customerId: 'c1',
+      expectedVersion: 0,
+      wakeAt: null,
+      eventCursor: 0,
+      enqueue: [],
+      cancel: [],
+      now: 0,
+    };
+    await store.commit({ ...commit, state: { stage: 'orientation' } });
+    const bad = { stage: 'immersion', at: 10n } as unknown as { stage: string };
+    await expect(store.commit({ ...commit, expectedVersion: 1, state: bad })).rejects.toThrow(
+      TypeError,
+    );
+    expect(await store.getCustomer('c1')).toMatchObject({
+      version: 1,
+      state: { stage: 'orientation' },
+    });
+  });
+
+  it('hands out copies: changing a read or a committed state changes nothing stored', async () => {
+    const store = createMemoryStore();
+    const state = { stage: 'orientation', seen: [1, 2] };
+    await store.commit({
+      customerId: 'c1',
+      expectedVersion: 0,
+      state,
+      wakeAt: null,
+      eventCursor: 0,
+      enqueue: [],
+      cancel: [],
+      now: 0,
+    });
+    state.seen.push(3);
+    const read = await store.getCustomer('c1');
+    (read!.state as { seen: number[] }).seen.push(4);
+    expect((await store.getCustomer('c1'))!.state).toEqual({ stage: 'orientation', seen: [1, 2] });
+  });
+
   it('the suite catches a store that breaks the contract', async () => {
     // a store whose commit ignores versions must fail the conflict test
     const failures: string[] = [];

@@ -3,6 +3,7 @@ import { RetentionError } from '../core/errors';
 import type { NormalizedActivityEvent } from '../core/records';
 import type { JsonValue } from '../core/validate';
 import { InstantHeap } from './heap';
+import { jsonCopy } from './jsonCopy';
 import type {
   ClaimOptions,
   CommitInput,
@@ -18,8 +19,11 @@ import type {
 interface CustomerRow {
   customerId: string;
   version: number;
-  /** The state as JSON text, as a database column holds it: written once, parsed per read. */
-  state: string | null;
+  /**
+   * The state as a JSON column would give it back: a private copy, made at commit and copied
+   * again per read, so no caller ever holds the stored object.
+   */
+  state: JsonValue | null;
   wakeAt: number | null;
   eventCursor: number;
   lastSeq: number;
@@ -42,16 +46,17 @@ interface OutboxRow {
   heapAt: number | null;
 }
 
-/** Deep copy through JSON: what a real store would do, so callers never share objects with it. */
-function copy<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
-}
+/**
+ * A deep copy with a JSON round trip's result (`jsonCopy`): what a real store would do, so callers
+ * never share objects with it.
+ */
+const copy = jsonCopy;
 
 function record(row: CustomerRow): CustomerRecord {
   return {
     customerId: row.customerId,
     version: row.version,
-    state: row.state === null ? null : (JSON.parse(row.state) as JsonValue),
+    state: row.state === null ? null : copy(row.state),
     wakeAt: row.wakeAt,
     eventCursor: row.eventCursor,
   };
@@ -204,9 +209,11 @@ export function createMemoryStore(): MemoryStore {
           `commit: the customer changed since it was read (version ${current}, expected ${input.expectedVersion})`,
         );
       }
+      // copied before anything changes: a state JSON cannot hold throws with the row untouched
+      const state = input.state === null ? null : copy(input.state);
       const target = row ?? customerRow(input.customerId);
       target.version = current + 1;
-      target.state = input.state === null ? null : JSON.stringify(input.state);
+      target.state = state;
       target.eventCursor = input.eventCursor;
       // an event that arrived after the evaluation read its events keeps the customer due
       target.wakeAt = target.lastSeq > input.eventCursor ? input.now : input.wakeAt;

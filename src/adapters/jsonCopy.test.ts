@@ -1,0 +1,138 @@
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { jsonCopy } from './jsonCopy';
+
+/** The reference: a JSON round trip, or the error it throws. */
+function roundTrip(value: unknown): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(JSON.stringify(value)) };
+  } catch (e) {
+    return { ok: false, error: (e as Error).constructor.name };
+  }
+}
+
+function copied(value: unknown): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: jsonCopy(value) };
+  } catch (e) {
+    return { ok: false, error: (e as Error).constructor.name };
+  }
+}
+
+/** Equal as JSON gives them back, including key order and -0 (which JSON writes as 0). */
+function expectSame(value: unknown): void {
+  const expected = roundTrip(value);
+  const actual = copied(value);
+  expect(actual.ok).toBe(expected.ok);
+  if (actual.ok && expected.ok) {
+    expect(actual.value).toStrictEqual(expected.value);
+    expect(JSON.stringify(actual.value)).toBe(JSON.stringify(expected.value));
+    expect(Object.is(actual.value, -0)).toBe(false);
+  } else expect(actual).toEqual(expected);
+}
+
+class Point {
+  constructor(
+    readonly x: number,
+    readonly y: number,
+  ) {}
+}
+
+describe('jsonCopy', () => {
+  it('gives what a JSON round trip gives, for any value', () => {
+    const leaf = fc.oneof(
+      fc.anything({ withBigInt: true, withDate: true, withMap: true, withNullPrototype: true }),
+      fc.constantFrom(-0, Number.NaN, Number.POSITIVE_INFINITY, undefined, () => 1, Symbol('s')),
+      fc.date({ noInvalidDate: false }),
+      fc.record({ toJSON: fc.constant(() => 'custom') }),
+    );
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('node')),
+        fc.dictionary(fc.oneof(fc.string(), fc.constant('__proto__')), tie('node')),
+      ),
+    })).node;
+    // undefined itself is the one documented difference: jsonCopy gives it back
+    fc.assert(
+      fc.property(
+        value.filter((v) => v !== undefined),
+        expectSame,
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('handles the cases JSON treats specially', () => {
+    expectSame({ a: undefined, b: () => 1, c: Symbol('c'), d: 1 });
+    expectSame([undefined, () => 1, Symbol('x'), Number.NaN, -0, Number.NEGATIVE_INFINITY]);
+    // a sparse array: holes are null
+    expectSame([1, , 3]);
+    expectSame({ at: new Date(Date.UTC(2026, 0, 1)) });
+    expectSame(new Point(1, 2));
+    expectSame(Object.assign(Object.create(null), { a: 1 }));
+    expectSame({ ['__proto__']: { polluted: true } });
+    expectSame(JSON.parse('{"__proto__": {"x": 1}}'));
+    expectSame({ n: 10n });
+    expectSame('text');
+    expectSame(null);
+    expect(jsonCopy(undefined)).toBeUndefined();
+  });
+
+  it('writes an own "__proto__" key as JSON.parse does, never setting the prototype', () => {
+    const copy = jsonCopy(JSON.parse('{"__proto__": {"x": 1}}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__']);
+    expect((copy as { x?: unknown }).x).toBeUndefined();
+  });
+
+  it('leaves out inherited keys, even from a polluted Object.prototype', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 'yes';
+    try {
+      const copy = jsonCopy({ a: 1, nested: { b: 2 } }) as Record<string, unknown>;
+      expect(Object.keys(copy)).toEqual(['a', 'nested']);
+      expect(Object.hasOwn(copy.nested as object, 'polluted')).toBe(false);
+      expectSame({ a: 1, nested: { b: 2 } });
+    } finally {
+      delete proto.polluted;
+    }
+    expect(Object.keys(jsonCopy({ a: 1 }) as object)).toEqual(['a']);
+  });
+
+  it('throws what JSON throws for a cycle, and copies deep nesting', () => {
+    const cycle: Record<string, unknown> = { a: 1 };
+    cycle.self = cycle;
+    expect(() => jsonCopy(cycle)).toThrow(TypeError);
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 500; i++) deep = { next: [deep] };
+    expectSame(deep);
+  });
+
+  it('shares nothing with its input and leaves it unchanged', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const before = JSON.stringify(value);
+        const copy = jsonCopy(value);
+        expect(JSON.stringify(value)).toBe(before);
+        const originals = new Set<unknown>();
+        const collect = (v: unknown) => {
+          if (typeof v === 'object' && v !== null) {
+            originals.add(v);
+            for (const x of Object.values(v)) collect(x);
+          }
+        };
+        collect(value);
+        const check = (v: unknown) => {
+          if (typeof v === 'object' && v !== null) {
+            expect(originals.has(v)).toBe(false);
+            for (const x of Object.values(v)) check(x);
+          }
+        };
+        check(copy);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
