@@ -68,7 +68,9 @@ describe('jsonCopy', () => {
     expectSame({ a: undefined, b: () => 1, c: Symbol('c'), d: 1 });
     expectSame([undefined, () => 1, Symbol('x'), Number.NaN, -0, Number.NEGATIVE_INFINITY]);
     // a sparse array: holes are null
-    expectSame([1, , 3]);
+    const sparse = [1, 2, 3];
+    delete sparse[1];
+    expectSame(sparse);
     expectSame({ at: new Date(Date.UTC(2026, 0, 1)) });
     expectSame(new Point(1, 2));
     expectSame(Object.assign(Object.create(null), { a: 1 }));
