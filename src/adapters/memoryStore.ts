@@ -171,12 +171,18 @@ export function createMemoryStore(): MemoryStore {
 
     async readEvents(customerId, { afterSeq, limit }) {
       const list = eventsByCustomer.get(customerId) ?? [];
-      const out: StoredEvent[] = [];
-      for (const e of list) {
-        if (e.seq <= afterSeq) continue;
-        out.push(copy(e));
-        if (limit !== undefined && out.length >= limit) break;
+      // a customer's events are in seq order: find the first after the cursor by bisection, so a
+      // long history is not walked on every evaluation
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (list[mid]!.seq <= afterSeq) lo = mid + 1;
+        else hi = mid;
       }
+      const end = limit === undefined ? list.length : Math.min(list.length, lo + limit);
+      const out: StoredEvent[] = [];
+      for (let i = lo; i < end; i++) out.push(copy(list[i]!));
       return out;
     },
 
