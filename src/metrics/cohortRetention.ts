@@ -3,9 +3,10 @@ import { describeType, failInput, RetentionError } from '../core/errors';
 import type { Instant, InstantInput } from '../core/instant';
 import type { Granularity } from '../core/period';
 import type { JsonValue } from '../core/validate';
-import { CustomerIndex } from './customerIndex';
+import { CustomerIndex, hashId } from './customerIndex';
 import type { MetricEvent } from './inputs';
 import {
+  BLOCK,
   checkRecord,
   finiteOrNull,
   MetricAccumulator,
@@ -223,10 +224,50 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     this.bits = new PeriodBits(this.rolling ? [NO_KEY, NO_RETURN] : [NO_KEY]);
   }
 
+  /** Per position in the current block: the id hashed by `prefetchBlock` (or undefined), its hash, its row hint. */
+  private readonly blockIds: (string | undefined)[] = [];
+  private readonly blockHashes = new Int32Array(BLOCK);
+  private readonly blockRows = new Int32Array(BLOCK);
+  /** Keeps the prefetching loads from being optimised away. */
+  private sink = 0;
+
   private row(id: string): number {
     const row = this.index.row(id);
     if (row >= this.bits.rows) this.bits.ensureRows(row + 1);
     return row;
+  }
+
+  protected override prefetchBlock(block: readonly MetricEvent[], n: number): void {
+    const ids = this.blockIds;
+    const hashes = this.blockHashes;
+    for (let j = 0; j < n; j++) {
+      const e = block[j];
+      let id: string | undefined;
+      let h = 0;
+      if (typeof e === 'object' && e !== null) {
+        const c = e.customerId;
+        const t = e.type;
+        if (
+          typeof c === 'string' &&
+          typeof t === 'string' &&
+          (this.isStart(t) || this.isReturn(t))
+        ) {
+          id = c;
+          h = hashId(c);
+        }
+      }
+      ids[j] = id;
+      hashes[j] = h;
+    }
+    const rows = this.blockRows;
+    let sink = this.index.prefetch(hashes, n, rows);
+    const bits = this.bits;
+    const capacity = bits.rows;
+    for (let j = 0; j < n; j++) {
+      const r = rows[j]!;
+      if (r >= 0 && r < capacity) sink ^= bits.headOf(r);
+    }
+    this.sink ^= sink;
   }
 
   private returned(row: number, key: number): void {
@@ -236,6 +277,17 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
   }
 
   protected accept(event: MetricEvent, index: number): void {
+    this.fold(event, index, undefined, 0);
+  }
+
+  protected override acceptInBlock(event: MetricEvent, index: number, j: number): void {
+    const hashed = this.blockIds[j];
+    this.blockIds[j] = undefined;
+    this.fold(event, index, hashed, this.blockHashes[j]!);
+  }
+
+  /** Validates and folds one event; `h` is the hash of `hashed`, when that is its id. */
+  private fold(event: MetricEvent, index: number, hashed: string | undefined, h: number): void {
     const site = this.site;
     checkRecord(event, site, index);
     const id = readId(event.customerId, site, index);
@@ -248,7 +300,8 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     const isReturn = this.isReturn(type);
     if (!isStart && !isReturn) return;
     const key = this.keyOf(at);
-    const row = this.row(id);
+    const row = id === hashed ? this.index.rowHashed(id, h) : this.index.row(id);
+    if (row >= this.bits.rows) this.bits.ensureRows(row + 1);
     if (isStart) this.bits.lowerHead(row, key);
     if (isReturn) this.returned(row, key);
   }

@@ -1,8 +1,9 @@
 /**
  * Maps customer ids to dense row numbers (0, 1, 2, ...) for the per-customer columns of the
- * calculators: an open-addressing hash table over typed arrays. Each slot holds the id's hash and
- * where its record sits in a character arena (row, length, then the id's UTF-16 code units), so a
- * lookup touches one slot and one run of the arena. At a million customers this is markedly
+ * calculators: an open-addressing hash table over typed arrays. Each slot holds the id's hash,
+ * where its record sits in a character arena (row, length, then the id's UTF-16 code units) and
+ * its row, so a lookup touches one slot and one run of the arena, and the row is known from the
+ * slot alone. At a million customers this is markedly
  * faster than a `Map` keyed by id, whose entries and keys are spread over the heap, and it keeps
  * no JavaScript string alive: the ids are copied into the arena.
  *
@@ -32,9 +33,12 @@ export function hashId(id: string): number {
   return h ^ (h >>> 16);
 }
 
+/** Int32 cells per slot: hash, arena position (-1: empty), row. */
+const SLOT = 3;
+
 export class CustomerIndex {
-  /** `[hash, arena position]` pairs; position -1 marks an empty slot. */
-  private slots = new Int32Array(2 * 1024).fill(EMPTY);
+  /** `[hash, arena position, row]` triples; position -1 marks an empty slot. */
+  private slots = new Int32Array(SLOT * 1024).fill(EMPTY);
   private mask = 1023;
   private chunks: Uint16Array[] = [];
   /** The row of the first record of each chunk. */
@@ -47,29 +51,30 @@ export class CustomerIndex {
     return this.count;
   }
 
-  /** The row stored at arena position `at` if the id there equals `id`, else -1. */
-  private match(at: number, id: string): number {
+  /** Whether the id stored at arena position `at` equals `id`. */
+  private match(at: number, id: string): boolean {
     const chunk = this.chunks[at >>> CHUNK_BITS]!;
     const o = at & CHUNK_MASK;
     const n = id.length;
-    if (chunk[o + 2] !== (n & 0xffff) || chunk[o + 3] !== n >>> 16) return EMPTY;
-    for (let i = 0; i < n; i++) if (chunk[o + HEADER + i] !== id.charCodeAt(i)) return EMPTY;
-    return chunk[o]! | (chunk[o + 1]! << 16);
+    if (chunk[o + 2] !== (n & 0xffff) || chunk[o + 3] !== n >>> 16) return false;
+    for (let i = 0; i < n; i++) if (chunk[o + HEADER + i] !== id.charCodeAt(i)) return false;
+    return true;
   }
 
   /** The row of `id`, creating it (as row `size`) when the id is new. */
   row(id: string): number {
-    const h = hashId(id);
+    return this.rowHashed(id, hashId(id));
+  }
+
+  /** {@link row} with `h = hashId(id)` already computed. */
+  rowHashed(id: string, h: number): number {
     const slots = this.slots;
     const mask = this.mask;
     let s = h & mask;
     for (;;) {
-      const at = slots[2 * s + 1]!;
+      const at = slots[SLOT * s + 1]!;
       if (at === EMPTY) break;
-      if (slots[2 * s] === h) {
-        const row = this.match(at, id);
-        if (row !== EMPTY) return row;
-      }
+      if (slots[SLOT * s] === h && this.match(at, id)) return slots[SLOT * s + 2]!;
       s = (s + 1) & mask;
     }
     return this.insert(id, h, s);
@@ -78,16 +83,52 @@ export class CustomerIndex {
   /** The row of `id`, or -1 when it was never seen. */
   find(id: string): number {
     const h = hashId(id);
+    const slots = this.slots;
     let s = h & this.mask;
     for (;;) {
-      const at = this.slots[2 * s + 1]!;
+      const at = slots[SLOT * s + 1]!;
       if (at === EMPTY) return EMPTY;
-      if (this.slots[2 * s] === h) {
-        const row = this.match(at, id);
-        if (row !== EMPTY) return row;
-      }
+      if (slots[SLOT * s] === h && this.match(at, id)) return slots[SLOT * s + 2]!;
       s = (s + 1) & this.mask;
     }
+  }
+
+  /**
+   * Brings into the cache what looking up `n` ids by their hashes will read, for the caller to
+   * look them up afterwards; a hint with no effect on the index. The loads of one step do not
+   * depend on each other, so the processor overlaps their cache misses instead of waiting for
+   * each in turn, as a plain lookup must (slot, then arena record, then the caller's row).
+   * Writes to `rows[i]` the row the slot of `hashes[i]` names, or -1 when no slot has that hash
+   * (a row whose id differs is possible: it is only a hint). A hash of 0 is skipped. Returns a
+   * value that depends on every load, so that the caller can keep it.
+   */
+  prefetch(hashes: Int32Array, n: number, rows: Int32Array): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    let sink = 0;
+    for (let i = 0; i < n; i++) sink ^= slots[SLOT * (hashes[i]! & mask)]!;
+    for (let i = 0; i < n; i++) {
+      const h = hashes[i]!;
+      let row = EMPTY;
+      if (h !== 0) {
+        let s = h & mask;
+        for (;;) {
+          const at = slots[SLOT * s + 1]!;
+          if (at === EMPTY) break;
+          if (slots[SLOT * s] === h) {
+            row = slots[SLOT * s + 2]!;
+            // the record's header and its last code unit (the record may span two cache lines)
+            const chunk = this.chunks[at >>> CHUNK_BITS]!;
+            const o = at & CHUNK_MASK;
+            sink ^= chunk[o + HEADER - 1 + chunk[o + 2]!]!;
+            break;
+          }
+          s = (s + 1) & mask;
+        }
+      }
+      rows[i] = row;
+    }
+    return sink;
   }
 
   /** Calls `visit(row, id)` for every id, in row order (the order ids were first seen). */
@@ -143,8 +184,9 @@ export class CustomerIndex {
     chunk[o + 2] = n & 0xffff;
     chunk[o + 3] = n >>> 16;
     for (let i = 0; i < n; i++) chunk[o + HEADER + i] = id.charCodeAt(i);
-    this.slots[2 * s] = h;
-    this.slots[2 * s + 1] = at;
+    this.slots[SLOT * s] = h;
+    this.slots[SLOT * s + 1] = at;
+    this.slots[SLOT * s + 2] = row;
     if (2 * this.count > this.mask + 1) this.grow();
     return row;
   }
@@ -152,14 +194,15 @@ export class CustomerIndex {
   private grow(): void {
     const capacity = 2 * (this.mask + 1);
     const mask = capacity - 1;
-    const slots = new Int32Array(2 * capacity).fill(EMPTY);
+    const slots = new Int32Array(SLOT * capacity).fill(EMPTY);
     const old = this.slots;
-    for (let i = 0; i < old.length; i += 2) {
+    for (let i = 0; i < old.length; i += SLOT) {
       if (old[i + 1] === EMPTY) continue;
       let s = old[i]! & mask;
-      while (slots[2 * s + 1] !== EMPTY) s = (s + 1) & mask;
-      slots[2 * s] = old[i]!;
-      slots[2 * s + 1] = old[i + 1]!;
+      while (slots[SLOT * s + 1] !== EMPTY) s = (s + 1) & mask;
+      slots[SLOT * s] = old[i]!;
+      slots[SLOT * s + 1] = old[i + 1]!;
+      slots[SLOT * s + 2] = old[i + 2]!;
     }
     this.slots = slots;
     this.mask = mask;

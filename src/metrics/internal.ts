@@ -96,6 +96,9 @@ export function checkIterable(records: unknown, site: Site): void {
   }
 }
 
+/** Records per block when a calculator prefetches (see `MetricAccumulator.prefetchBlock`). */
+export const BLOCK = 64;
+
 /**
  * The accumulator behind every calculator: counts records for error indexes, merges partitions
  * (live, or as JSON snapshots) after checking they were computed with the same options, and wraps
@@ -133,11 +136,55 @@ export abstract class MetricAccumulator<TRecord, TResult>
 
   addAll(records: Iterable<TRecord>): this {
     checkIterable(records, this.site);
+    if (this.prefetchBlock !== undefined) return this.addBlocks(records);
     let index = this.count;
     try {
       for (const record of records) {
         this.accept(record, index);
         index++;
+      }
+    } finally {
+      this.count = index;
+    }
+    return this;
+  }
+
+  /**
+   * An optional hint for `addAll`: called with each block of up to {@link BLOCK} records before
+   * they are accepted one by one with `acceptInBlock(record, index, j)` (`j` the position in the
+   * block). A calculator whose per-customer state does not fit in the cache uses it to load the
+   * block's customers' rows together (see `CustomerIndex.prefetch`); it must not change the
+   * state nor throw, whatever the records are: validation stays in `acceptInBlock`.
+   */
+  protected prefetchBlock?(block: readonly TRecord[], n: number): void;
+
+  /** `accept` for the record at position `j` of the block last given to `prefetchBlock`. */
+  protected acceptInBlock(record: TRecord, index: number, _j: number): void {
+    this.accept(record, index);
+  }
+
+  private addBlocks(records: Iterable<TRecord>): this {
+    const block: TRecord[] = [];
+    let index = this.count;
+    let n = 0;
+    try {
+      for (const record of records) {
+        block[n++] = record;
+        if (n === BLOCK) {
+          this.prefetchBlock!(block, n);
+          for (let j = 0; j < n; j++) {
+            this.acceptInBlock(block[j]!, index, j);
+            index++;
+          }
+          n = 0;
+        }
+      }
+      if (n > 0) {
+        this.prefetchBlock!(block, n);
+        for (let j = 0; j < n; j++) {
+          this.acceptInBlock(block[j]!, index, j);
+          index++;
+        }
       }
     } finally {
       this.count = index;

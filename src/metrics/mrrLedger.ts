@@ -13,8 +13,9 @@ import type { Instant, InstantInput } from '../core/instant';
 import { type CurrencyConverter, isCurrencyCode } from '../core/money';
 import type { MrrChange } from '../core/records';
 import type { JsonValue } from '../core/validate';
-import { CustomerIndex } from './customerIndex';
+import { CustomerIndex, hashId } from './customerIndex';
 import {
+  BLOCK,
   checkRecord,
   finiteOrNull,
   growF64,
@@ -150,7 +151,8 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
    */
   private subs = new Float64Array(0);
   private subCount = 0;
-  private subKey: string[] = [];
+  /** The subscriptionId of each named subscription (flag 4), by subscription. */
+  private readonly subKey = new Map<number, string>();
   /** Per change inside `(from, to]`, `K` numbers: at, subscription, MRR, next change of the customer. */
   private ch = new Float64Array(0);
   private changeCount = 0;
@@ -173,8 +175,55 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
     this.currency = o.currency;
   }
 
-  private customer(id: string): number {
-    const row = this.index.row(id);
+  /** Per position in the current block: the id hashed by `prefetchBlock` (or undefined), its hash, its row hint. */
+  private readonly blockIds: (string | undefined)[] = [];
+  private readonly blockHashes = new Int32Array(BLOCK);
+  private readonly blockRows = new Int32Array(BLOCK);
+  /** Keeps the prefetching loads from being optimised away. */
+  private sink = 0;
+
+  protected override prefetchBlock(block: readonly MrrChange[], n: number): void {
+    const ids = this.blockIds;
+    const hashes = this.blockHashes;
+    for (let j = 0; j < n; j++) {
+      const c = block[j];
+      let id: string | undefined;
+      let h = 0;
+      if (typeof c === 'object' && c !== null) {
+        const value = c.customerId;
+        if (typeof value === 'string') {
+          id = value;
+          h = hashId(value);
+        }
+      }
+      ids[j] = id;
+      hashes[j] = h;
+    }
+    const rows = this.blockRows;
+    let sink = this.index.prefetch(hashes, n, rows);
+    // the customers' rows, then their first subscriptions' rows
+    const cust = this.cust;
+    const count = this.custCount;
+    for (let j = 0; j < n; j++) {
+      const r = rows[j]!;
+      rows[j] = r >= 0 && r < count ? cust[r * C]! : NONE;
+    }
+    const subs = this.subs;
+    for (let j = 0; j < n; j++) {
+      const sub = rows[j]!;
+      if (sub !== NONE) sink += subs[sub * S]!;
+    }
+    this.sink ^= sink;
+  }
+
+  protected override acceptInBlock(change: MrrChange, index: number, j: number): void {
+    const hashed = this.blockIds[j];
+    this.blockIds[j] = undefined;
+    this.take(change, index, hashed, this.blockHashes[j]!);
+  }
+
+  private customer(id: string, hashed?: string, h = 0): number {
+    const row = id === hashed ? this.index.rowHashed(id, h) : this.index.row(id);
     if (row === this.custCount) {
       this.custCount++;
       this.cust = growI32(this.cust, this.custCount * C, 0);
@@ -191,11 +240,11 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
     let sub = this.cust[customer * C]!;
     while (sub !== NONE) {
       const isNamed = (subs[sub * S + 4]! & 4) !== 0;
-      if (named ? isNamed && this.subKey[sub] === key : !isNamed) return sub;
+      if (named ? isNamed && this.subKey.get(sub) === key : !isNamed) return sub;
       sub = subs[sub * S + 5]!;
     }
     sub = this.subCount++;
-    this.subKey.push(key);
+    if (named) this.subKey.set(sub, key);
     this.subs = growF64(this.subs, this.subCount * S, 0);
     const at = sub * S;
     this.subs[at] = Number.NEGATIVE_INFINITY;
@@ -262,6 +311,11 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
   }
 
   protected accept(change: MrrChange, index: number): void {
+    this.take(change, index, undefined, 0);
+  }
+
+  /** Validates and folds one change; `h` is the hash of `hashed`, when that is its customer id. */
+  private take(change: MrrChange, index: number, hashed: string | undefined, h: number): void {
     const site = this.site;
     checkRecord(change, site, index);
     const id = readId(change.customerId, site, index);
@@ -322,7 +376,7 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
         },
       );
     }
-    const customer = this.customer(id);
+    const customer = this.customer(id, hashed, h);
     this.fold(customer, this.subscription(customer, sub ?? ''), at, mrr);
   }
 
@@ -337,7 +391,7 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
         const at = sub * S;
         position.set(sub, list.length);
         list.push([
-          this.subKey[sub]!,
+          this.subKey.get(sub) ?? '',
           finiteOrNull(subs[at]!),
           subs[at + 1]!,
           finiteOrNull(subs[at + 2]!),
