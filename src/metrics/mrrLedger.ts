@@ -99,14 +99,21 @@ export function resolveRevenueOptions(fn: string, options: RevenueOptions): Reso
   return { from, to, currency: o.currency, convert: o.convert };
 }
 
-/** Totals per customer at `from` and `to`, and the classified movements when tracked. */
+/**
+ * Opening and closing MRR (each customer's sum over their subscriptions), summed over every
+ * customer and over the base (the customers paying at `from`), in one pass without per-customer
+ * arrays.
+ */
 export interface LedgerTotals {
   readonly currency: string | undefined;
-  /** Per customer row: MRR in force at `from`. */
-  readonly opening: Float64Array;
-  /** Per customer row: MRR in force at `to`. */
-  readonly closing: Float64Array;
-  readonly customers: number;
+  /** All customers' MRR in force at `from`. */
+  readonly startingMrr: number;
+  /** All customers' MRR in force at `to`. */
+  readonly endingMrr: number;
+  readonly customersAtStart: number;
+  readonly customersAtEnd: number;
+  /** The same over the base, split into expansion, contraction and churn. */
+  readonly base: BaseRetention;
 }
 
 /** The five movement kinds, as ChartMogul classifies them. */
@@ -464,12 +471,21 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
     );
   }
 
-  /** Opening and closing MRR per customer row. */
+  /** Opening and closing MRR summed over all customers and over the base. */
   totals(): LedgerTotals {
     const n = this.custCount;
-    const opening = new Float64Array(n);
-    const closing = new Float64Array(n);
     const subs = this.subs;
+    let startingMrr = 0;
+    let endingMrr = 0;
+    let customersAtStart = 0;
+    let customersAtEnd = 0;
+    let customers = 0;
+    let baseStarting = 0;
+    let baseEnding = 0;
+    let expansion = 0;
+    let contraction = 0;
+    let churn = 0;
+    let churnedCustomers = 0;
     for (let c = 0; c < n; c++) {
       let open = 0;
       let close = 0;
@@ -478,10 +494,38 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
         open += subs[sub * S + 1]!;
         close += subs[sub * S + 3]!;
       }
-      opening[c] = open;
-      closing[c] = close;
+      startingMrr += open;
+      endingMrr += close;
+      if (close > 0) customersAtEnd++;
+      if (open <= 0) continue;
+      customersAtStart++;
+      customers++;
+      baseStarting += open;
+      baseEnding += close;
+      if (close === 0) {
+        churn += open;
+        churnedCustomers++;
+      } else if (close > open) expansion += close - open;
+      else contraction += open - close;
     }
-    return { currency: this.currency, opening, closing, customers: n };
+    const currency = this.currency;
+    return {
+      currency,
+      startingMrr,
+      endingMrr,
+      customersAtStart,
+      customersAtEnd,
+      base: {
+        currency: currency ?? null,
+        customers,
+        startingMrr: baseStarting,
+        endingMrr: baseEnding,
+        expansion,
+        contraction,
+        churn,
+        churnedCustomers,
+      },
+    };
   }
 
   /** Replays each customer's changes inside the period and classifies them. */
@@ -590,36 +634,7 @@ export interface BaseRetention {
   readonly churnedCustomers: number;
 }
 
-/** Sums the base's opening and closing MRR, split into expansion, contraction and churn. */
+/** The base's opening and closing MRR, split into expansion, contraction and churn. */
 export function baseRetention(totals: LedgerTotals): BaseRetention {
-  let customers = 0;
-  let startingMrr = 0;
-  let endingMrr = 0;
-  let expansion = 0;
-  let contraction = 0;
-  let churn = 0;
-  let churnedCustomers = 0;
-  for (let c = 0; c < totals.customers; c++) {
-    const open = totals.opening[c]!;
-    if (open <= 0) continue;
-    const close = totals.closing[c]!;
-    customers++;
-    startingMrr += open;
-    endingMrr += close;
-    if (close === 0) {
-      churn += open;
-      churnedCustomers++;
-    } else if (close > open) expansion += close - open;
-    else contraction += open - close;
-  }
-  return {
-    currency: totals.currency ?? null,
-    customers,
-    startingMrr,
-    endingMrr,
-    expansion,
-    contraction,
-    churn,
-    churnedCustomers,
-  };
+  return totals.base;
 }

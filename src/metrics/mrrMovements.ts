@@ -54,18 +54,7 @@ const KIND = 'retention-kit/mrrMovements';
 function project(ledger: MrrLedger<MrrMovementsResult>): MrrMovementsResult {
   const totals = ledger.totals();
   const m = ledger.movementTotals();
-  let startingMrr = 0;
-  let endingMrr = 0;
-  let customersAtStart = 0;
-  let customersAtEnd = 0;
-  for (let c = 0; c < totals.customers; c++) {
-    const open = totals.opening[c]!;
-    const close = totals.closing[c]!;
-    startingMrr += open;
-    endingMrr += close;
-    if (open > 0) customersAtStart++;
-    if (close > 0) customersAtEnd++;
-  }
+  const { startingMrr, endingMrr, customersAtStart, customersAtEnd } = totals;
   return {
     currency: totals.currency ?? null,
     startingMrr,

@@ -82,11 +82,9 @@ function make(fn: string, options: RevenueChurnOptions): MrrLedger<RevenueChurnR
     basis === 'movements'
       ? (ledger: MrrLedger<RevenueChurnResult>) => {
           const totals = ledger.totals();
-          let startingMrr = 0;
-          for (let c = 0; c < totals.customers; c++) startingMrr += totals.opening[c]!;
           const m = ledger.movementTotals();
           return finish(
-            startingMrr,
+            totals.startingMrr,
             m.churnMrr,
             m.contractionMrr,
             m.expansionMrr,
