@@ -119,9 +119,15 @@ function minDaysInMonths(months: number): number {
 }
 
 const periodCache = new Map<string, number>();
+/** The common case, one period of an interval, by interval: no key string built per call. */
+const singlePeriodCache = new Map<BillingInterval, number>();
 
 /** The shortest a billing period can be on a wall clock (one hour less across a DST change). */
 export function minPeriodMs(interval: BillingInterval, count: number): number {
+  if (count === 1) {
+    const single = singlePeriodCache.get(interval);
+    if (single !== undefined) return single;
+  }
   const key = `${interval}${count}`;
   const hit = periodCache.get(key);
   if (hit !== undefined) return hit;
@@ -132,7 +138,8 @@ export function minPeriodMs(interval: BillingInterval, count: number): number {
         ? count * 7
         : minDaysInMonths(count * (interval === 'month' ? 1 : interval === 'quarter' ? 3 : 12));
   const ms = days * DAY - HOUR;
-  if (periodCache.size < 10_000) periodCache.set(key, ms);
+  if (count === 1) singlePeriodCache.set(interval, ms);
+  else if (periodCache.size < 10_000) periodCache.set(key, ms);
   return ms;
 }
 
