@@ -99,6 +99,58 @@ describe('evaluate properties', () => {
     );
   });
 
+  it('without caps, a rule plans, cancels, keeps and schedules the same beside other rules as alone', () => {
+    // Rules share one evaluation (its history lookups, fact reads, `$events` view and next
+    // instant) and skip together when nothing can wake them; none of it may leak between rules.
+    fc.assert(
+      fc.property(
+        arbRules({ nowOperators: true }),
+        arbFacts,
+        arbEvents,
+        arbZone,
+        fc.array(fc.integer({ min: 0, max: 12 * 96 }), { minLength: 1, maxLength: 4 }),
+        (rules, rawFacts, events, timeZone, ks) => {
+          const together = compileRules(rules);
+          const alone = rules.map((r) => compileRules([r]));
+          const facts = JSON.parse(JSON.stringify(rawFacts));
+          type State = Parameters<typeof together.evaluate>[0]['state'];
+          const context = (batch: typeof events, state: State) => ({
+            customerId: 'c1',
+            timeZone,
+            facts,
+            events: batch,
+            ...(state === undefined ? {} : { state }),
+          });
+          const byKey = <T extends { key: string }>(list: readonly T[]) =>
+            [...list].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+          let state: State;
+          let states: State[] = rules.map(() => undefined);
+          let seen = T0 - 1;
+          for (const k of [...ks].sort((a, b) => a - b)) {
+            const now = T0 + k * GRID;
+            const batch = events.filter((e) => (e.at as number) > seen && (e.at as number) <= now);
+            seen = now;
+            const all = together.evaluate(context(batch, state), now);
+            const each = alone.map((c, i) => c.evaluate(context(batch, states[i]), now));
+            expect(byKey(all.actions)).toEqual(byKey(each.flatMap((e) => e.actions)));
+            expect(byKey(all.cancel)).toEqual(byKey(each.flatMap((e) => e.cancel)));
+            expect(byKey(all.state.pending)).toEqual(byKey(each.flatMap((e) => e.state.pending)));
+            const nexts = each.flatMap((e) =>
+              e.nextEvaluationAt === null ? [] : [e.nextEvaluationAt],
+            );
+            expect(all.nextEvaluationAt).toBe(nexts.length === 0 ? null : Math.min(...nexts));
+            rules.forEach((r, i) => {
+              expect(all.state.rules[r.id]).toEqual(each[i]!.state.rules[r.id]);
+            });
+            state = JSON.parse(JSON.stringify(all.state));
+            states = each.map((e) => JSON.parse(JSON.stringify(e.state)));
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('following nextEvaluationAt plans exactly what evaluating at every grid point plans', () => {
     fc.assert(
       fc.property(

@@ -256,12 +256,14 @@ export type CompiledTrigger =
   | {
       readonly kind: 'inactivity';
       readonly event: string;
+      /** The slot of `event` in `RuleSet.historyTypes`. */
+      readonly slot: number;
       readonly for: Duration;
-      readonly since: ((scope: unknown) => unknown) | undefined;
+      readonly since: TriggerFact | undefined;
     }
   | {
       readonly kind: 'date';
-      readonly fact: (scope: unknown) => unknown;
+      readonly fact: TriggerFact;
       readonly offsets: readonly {
         readonly sign: 1 | -1;
         readonly duration: Duration;
@@ -274,9 +276,24 @@ export type CompiledTrigger =
   | { readonly kind: 'condition'; readonly condition: TimedCondition }
   | {
       readonly kind: 'milestone';
-      readonly fact: (scope: unknown) => unknown;
+      readonly fact: TriggerFact;
       readonly thresholds: readonly number[];
     };
+
+/**
+ * How a date, milestone or inactivity trigger reads its fact: from the facts, or, for a
+ * `$events.<type>...` path, from that type's entry of the `$events` view alone, so the trigger
+ * needs neither the whole view nor the copy of the facts that carries it. Each distinct path has
+ * a slot, so rules that read the same fact (`signedUpAt`) read it once per evaluation. @internal
+ */
+export interface TriggerFact {
+  /** The index in `RuleSet.view` of the entry the path reads, or -1 to read the facts. */
+  readonly view: number;
+  /** Reads the rest of the path from the view entry, or the whole path from the facts. */
+  readonly get: (from: unknown) => unknown;
+  /** The slot of the path among the set's trigger facts (`RuleSet.factCount` of them). */
+  readonly slot: number;
+}
 
 /** A compiled action. @internal */
 export interface CompiledAction {
@@ -298,8 +315,12 @@ export interface CompiledRule {
   readonly idleWithoutEvents: boolean;
   /** The event type of an event-driven trigger. */
   readonly triggerEvent: string;
-  /** Some condition, fact or template of the rule reads `$events` (the event-history view). */
-  readonly usesView: boolean;
+  /**
+   * The entries of the `$events` view (indices in `RuleSet.view`) that the rule's conditions and
+   * templates read; when there are any, its scope is a copy of the facts with the view holding at
+   * least these entries (trigger facts read their view entry directly).
+   */
+  readonly viewTypes: readonly number[];
   readonly conditions: CompiledCondition | undefined;
   readonly actions: readonly CompiledAction[];
   readonly delay: Duration | undefined;
@@ -329,10 +350,20 @@ export interface RuleSet {
    */
   readonly view: readonly {
     readonly type: string;
+    /** The slot of `type` in `historyTypes`. */
+    readonly slot: number;
     readonly windows: readonly { readonly label: string; readonly ms: number }[] | undefined;
   }[];
+  /** The event types whose history entries the evaluator reads (view and inactivity), by slot. */
+  readonly historyTypes: readonly string[];
+  /** How many distinct trigger fact paths the rules read (see {@link TriggerFact}). */
+  readonly factCount: number;
   /** Rules with an exit or goal condition that changes with time. */
   readonly timedEnds: readonly CompiledRule[];
+  /** The index of each rule in `rules`, by id. */
+  readonly ruleIndex: ReadonlyMap<string, number>;
+  /** The indices of the rules that are not event-driven (`idleWithoutEvents` false), ascending. */
+  readonly busy: readonly number[];
   /** The longest frequency cap window, for pruning `sent`. */
   readonly maxCapMs: number;
 }
@@ -490,7 +521,48 @@ function compileParams(params: Attributes): CompiledAction['render'] {
   };
 }
 
-function compileRule(rule: TriggerRule, globalCaps: readonly ParsedFrequencyCap[]): CompiledRule {
+/** What compiling the rules of one set shares. */
+interface SetContext {
+  readonly globalCaps: readonly ParsedFrequencyCap[];
+  /** The index of each event type of the view in `RuleSet.view`. */
+  readonly viewIndex: ReadonlyMap<string, number>;
+  /** The slot of each event type whose history entry is read (grows while compiling). */
+  readonly historySlots: Map<string, number>;
+  /** The compiled trigger fact of each distinct path (grows while compiling). */
+  readonly facts: Map<string, TriggerFact>;
+}
+
+const identity = (x: unknown): unknown => x;
+
+/** The slot of an event type in `RuleSet.historyTypes`, added when new. */
+function historySlot(ctx: SetContext, type: string): number {
+  let slot = ctx.historySlots.get(type);
+  if (slot === undefined) {
+    slot = ctx.historySlots.size;
+    ctx.historySlots.set(type, slot);
+  }
+  return slot;
+}
+
+/** Compiles a trigger's fact path, once per distinct path. */
+function triggerFact(ctx: SetContext, path: string): TriggerFact {
+  let fact = ctx.facts.get(path);
+  if (fact !== undefined) return fact;
+  const slot = ctx.facts.size;
+  fact = { view: -1, get: makeGetter(path), slot };
+  if (path.startsWith('$events.')) {
+    const segments = path.split('.');
+    const index = ctx.viewIndex.get(segments[1]!);
+    if (index !== undefined) {
+      const rest = segments.slice(2).join('.');
+      fact = { view: index, get: rest === '' ? identity : makeGetter(rest), slot };
+    }
+  }
+  ctx.facts.set(path, fact);
+  return fact;
+}
+
+function compileRule(rule: TriggerRule, ctx: SetContext): CompiledRule {
   const t = rule.trigger;
   let trigger: CompiledTrigger;
   switch (t.kind) {
@@ -524,14 +596,15 @@ function compileRule(rule: TriggerRule, globalCaps: readonly ParsedFrequencyCap[
       trigger = {
         kind: 'inactivity',
         event: t.event,
+        slot: historySlot(ctx, t.event),
         for: parseDuration(t.for),
-        since: t.since === undefined ? undefined : makeGetter(t.since),
+        since: t.since === undefined ? undefined : triggerFact(ctx, t.since),
       };
       break;
     case 'date':
       trigger = {
         kind: 'date',
-        fact: makeGetter(t.fact),
+        fact: triggerFact(ctx, t.fact),
         offsets: t.offsets.map((o) => {
           const sign = 'before' in o ? -1 : 1;
           const duration = parseDuration('before' in o ? o.before : o.after);
@@ -543,7 +616,11 @@ function compileRule(rule: TriggerRule, globalCaps: readonly ParsedFrequencyCap[
       trigger = { kind: 'condition', condition: timed(t.condition) };
       break;
     case 'milestone':
-      trigger = { kind: 'milestone', fact: makeGetter(t.fact), thresholds: t.thresholds };
+      trigger = {
+        kind: 'milestone',
+        fact: triggerFact(ctx, t.fact),
+        thresholds: t.thresholds,
+      };
       break;
   }
   const d = rule.delivery ?? {};
@@ -557,7 +634,7 @@ function compileRule(rule: TriggerRule, globalCaps: readonly ParsedFrequencyCap[
     trigger,
     idleWithoutEvents: trigger.kind === 'event' || trigger.kind === 'eventWithout',
     triggerEvent: trigger.kind === 'event' || trigger.kind === 'eventWithout' ? trigger.event : '',
-    usesView: pathsOf(rule).some((p) => p === '$events' || p.startsWith('$events.')),
+    viewTypes: viewTypesOf(pathsOf(rule, false), ctx.viewIndex),
     conditions: rule.conditions === undefined ? undefined : compileCondition(rule.conditions),
     actions: rule.actions.map((spec) => ({
       spec,
@@ -567,7 +644,7 @@ function compileRule(rule: TriggerRule, globalCaps: readonly ParsedFrequencyCap[
     })),
     delay: d.delay === undefined ? undefined : parseDuration(d.delay),
     window: d.sendWindow === undefined ? undefined : parseSendWindow(d.sendWindow),
-    caps: d.globalCaps === false ? ownCaps : [...globalCaps, ...ownCaps],
+    caps: d.globalCaps === false ? ownCaps : [...ctx.globalCaps, ...ownCaps],
     onCap: d.onCap ?? 'skip',
     expireMs:
       d.expireAfter === undefined ? undefined : (parseDuration(d.expireAfter) as { ms: number }).ms,
@@ -582,8 +659,27 @@ function compileRule(rule: TriggerRule, globalCaps: readonly ParsedFrequencyCap[
   };
 }
 
-/** Every `$`-free and `$events` path a rule reads (conditions, templates, trigger facts). */
-function pathsOf(rule: TriggerRule): string[] {
+/**
+ * The view entries that paths read, sorted: the type of each `$events.<type>...` path (the rules
+ * admit no other path into `$events`; a bare `$events` would read them all).
+ */
+function viewTypesOf(paths: readonly string[], viewIndex: ReadonlyMap<string, number>): number[] {
+  const out = new Set<number>();
+  for (const p of paths) {
+    if (p === '$events') for (const i of viewIndex.values()) out.add(i);
+    else if (p.startsWith('$events.')) {
+      const i = viewIndex.get(p.split('.')[1]!);
+      if (i !== undefined) out.add(i);
+    }
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * Every `$`-free and `$events` path a rule reads (conditions, templates and, unless
+ * `triggerFacts` is false, the fact of a date, milestone or inactivity trigger).
+ */
+function pathsOf(rule: TriggerRule, triggerFacts = true): string[] {
   const out: string[] = [];
   const fromCondition = (c: Condition | undefined) => {
     if (c === undefined) return;
@@ -594,8 +690,8 @@ function pathsOf(rule: TriggerRule): string[] {
   };
   const t = rule.trigger;
   if (t.kind === 'condition') fromCondition(t.condition);
-  if (t.kind === 'date' || t.kind === 'milestone') out.push(t.fact);
-  if (t.kind === 'inactivity' && t.since !== undefined) out.push(t.since);
+  if (triggerFacts && (t.kind === 'date' || t.kind === 'milestone')) out.push(t.fact);
+  if (triggerFacts && t.kind === 'inactivity' && t.since !== undefined) out.push(t.since);
   fromCondition(rule.conditions);
   fromCondition(rule.exit?.condition);
   fromCondition(rule.goal?.condition);
@@ -704,25 +800,13 @@ export function compileRules(
   }
   if (issues.length > 0) throw new RetentionDefinitionError(fn, issues);
 
-  const compiled = rules.map((r) => compileRule(r, globalCaps));
   const recentTypes = new Set<string>();
   const eventTypes = new Set<string>();
   const viewTypes = new Set<string>();
   const windows = new Map<string, { label: string; ms: number }[]>();
   let usesView = false;
-  for (const r of compiled) {
-    const t = r.trigger;
-    if (t.kind === 'event' || t.kind === 'eventWithout' || t.kind === 'inactivity')
-      eventTypes.add(t.event);
-    if (t.kind === 'eventWithout') {
-      recentTypes.add(t.without);
-      eventTypes.add(t.without);
-    }
-    for (const e of [...r.exitEvents, ...r.goalEvents]) {
-      recentTypes.add(e);
-      eventTypes.add(e);
-    }
-    for (const path of pathsOf(r.rule)) {
+  for (const rule of rules) {
+    for (const path of pathsOf(rule)) {
       if (!path.startsWith('$events.')) continue;
       usesView = true;
       const type = path.split('.')[1]!;
@@ -737,14 +821,41 @@ export function compileRules(
       }
     }
   }
+  const view = [...viewTypes]
+    .sort()
+    .map((type, slot) => ({ type, slot, windows: windows.get(type) }));
+  const ctx: SetContext = {
+    globalCaps,
+    viewIndex: new Map(view.map((v, i) => [v.type, i])),
+    historySlots: new Map(view.map((v, i) => [v.type, i])),
+    facts: new Map(),
+  };
+  const compiled = rules.map((r) => compileRule(r, ctx));
+  for (const r of compiled) {
+    const t = r.trigger;
+    if (t.kind === 'event' || t.kind === 'eventWithout' || t.kind === 'inactivity')
+      eventTypes.add(t.event);
+    if (t.kind === 'eventWithout') {
+      recentTypes.add(t.without);
+      eventTypes.add(t.without);
+    }
+    for (const e of [...r.exitEvents, ...r.goalEvents]) {
+      recentTypes.add(e);
+      eventTypes.add(e);
+    }
+  }
   const set: RuleSet = {
     rules: compiled,
     history: { recentTypes, recentLimit: historyLimit },
     usesView,
-    view: [...viewTypes].sort().map((type) => ({ type, windows: windows.get(type) })),
+    view,
+    historyTypes: [...ctx.historySlots.keys()],
+    factCount: ctx.facts.size,
     timedEnds: compiled.filter(
       (r) => r.exitCondition?.nextChange != null || r.goalCondition?.nextChange != null,
     ),
+    ruleIndex: new Map(compiled.map((r, i) => [r.id, i])),
+    busy: compiled.flatMap((r, i) => (r.idleWithoutEvents ? [] : [i])),
     maxCapMs: Math.max(0, ...compiled.flatMap((r) => r.caps.map((c) => c.perMs))),
   };
   return {

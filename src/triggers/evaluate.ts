@@ -22,6 +22,7 @@ import type {
   RuleSet,
   TriggerContext,
   TriggerEvaluation,
+  TriggerFact,
   TriggerRuleState,
   TriggerState,
   TriggerStateOptions,
@@ -34,6 +35,7 @@ import type {
   TriggerCancellation,
 } from './describeTriggerExplanation';
 import {
+  type EventTypeHistory,
   foldHistory,
   historyOf,
   type NormalizedTriggerEvent,
@@ -119,26 +121,20 @@ function countWithin(recent: readonly number[] | undefined, from: number, to: nu
 const ZERO: Readonly<{ count: number }> = /* @__PURE__ */ Object.freeze({ count: 0 });
 
 /**
- * The `$events` view: for each event type a rule reads, its history entry (or `{ count: 0 }` for a
- * type never seen) with the windows the rules ask for. Keys are event types that passed rule
- * validation, so plain assignment cannot reach a prototype.
+ * One entry of the `$events` view: for an event type a rule reads, its history entry `h` (or
+ * `{ count: 0 }` for a type never seen) with the windows the rules ask for.
  */
-function buildView(set: RuleSet, history: TriggerHistory, now: number): Record<string, unknown> {
-  const view: Record<string, unknown> = {};
-  for (const spec of set.view) {
-    const h = historyOf(history, spec.type);
-    if (spec.windows === undefined) {
-      view[spec.type] = h ?? ZERO;
-      continue;
-    }
-    const within: Record<string, number> = {};
-    for (const w of spec.windows) within[w.label] = countWithin(h?.recent, now - w.ms, now);
-    view[spec.type] =
-      h === undefined
-        ? { count: 0, within }
-        : { count: h.count, first: h.first, last: h.last, recent: h.recent, within };
-  }
-  return view;
+function viewEntry(
+  spec: RuleSet['view'][number],
+  h: EventTypeHistory | undefined,
+  now: number,
+): unknown {
+  if (spec.windows === undefined) return h ?? ZERO;
+  const within: Record<string, number> = {};
+  for (const w of spec.windows) within[w.label] = countWithin(h?.recent, now - w.ms, now);
+  return h === undefined
+    ? { count: 0, within }
+    : { count: h.count, first: h.first, last: h.last, recent: h.recent, within };
 }
 
 interface Occurrence {
@@ -148,6 +144,13 @@ interface Occurrence {
   readonly fireAt: number;
   readonly event: TriggerWatch['event'] | undefined;
   readonly threshold: number | undefined;
+}
+
+/** A date step certainly after `now`, with the lower bound of its instant. */
+interface LaterDate {
+  readonly lo: number;
+  readonly instant: number;
+  readonly offset: Extract<CompiledRule['trigger'], { kind: 'date' }>['offsets'][number];
 }
 
 interface Draft {
@@ -228,11 +231,11 @@ function checkState(state: unknown, fn: string): TriggerState {
   if (state.version !== 1) {
     return badState(fn, ['version'], '1 (a state written by this library)', state.version);
   }
-  for (const key of ['evaluatedAt', 'asOf'] as const) {
-    const t = state[key];
-    if (!(t === null || Number.isSafeInteger(t))) {
-      return badState(fn, [key], 'null or epoch milliseconds', t);
-    }
+  if (!(state.evaluatedAt === null || Number.isSafeInteger(state.evaluatedAt))) {
+    return badState(fn, ['evaluatedAt'], 'null or epoch milliseconds', state.evaluatedAt);
+  }
+  if (!(state.asOf === null || Number.isSafeInteger(state.asOf))) {
+    return badState(fn, ['asOf'], 'null or epoch milliseconds', state.asOf);
   }
   if (!isRecord(state.history)) return badState(fn, ['history'], 'an object', state.history);
   if (!isRecord(state.rules)) return badState(fn, ['rules'], 'an object', state.rules);
@@ -278,14 +281,36 @@ function hasEventOfType(events: readonly NormalizedTriggerEvent[], type: string)
   return false;
 }
 
+/** Stands for a stored rule state that is `undefined` in {@link storedStates}. */
+const STORED_UNDEFINED: object = /* @__PURE__ */ Object.freeze({});
+
 /**
- * True when the stored rules hold no state for `id`, or a well-formed one with no watch (a state
- * that is not well formed is left to {@link ruleStateOf}, which reports it).
+ * The stored state of each rule of the set, by rule index (a hole for a rule without one;
+ * {@link STORED_UNDEFINED} for an own key holding `undefined`), or `undefined` when no rule has
+ * one: one pass over the stored ids (a customer's state holds few) instead of a property lookup
+ * per rule. Own keys, enumerable or not, as `hasOwn` sees them. Sets `w.idleWaiting` when an
+ * event-driven rule's stored state may have something waiting (see {@link nothingWaiting}).
  */
-function nothingWaiting(rules: TriggerState['rules'], id: string): boolean {
-  if (!hasOwn.call(rules, id)) return true;
-  const rs: unknown = rules[id];
-  return isRuleState(rs) && rs.watches.length === 0;
+function storedStates(w: Work, rules: TriggerState['rules']): unknown[] | undefined {
+  const set = w.set;
+  let out: unknown[] | undefined;
+  for (const id of Object.getOwnPropertyNames(rules)) {
+    const i = set.ruleIndex.get(id);
+    if (i === undefined) continue;
+    out ??= new Array<unknown>(set.rules.length);
+    const rs: unknown = rules[id];
+    out[i] = rs === undefined ? STORED_UNDEFINED : rs;
+    if (set.rules[i]!.idleWithoutEvents && !nothingWaiting(out[i])) w.idleWaiting = true;
+  }
+  return out;
+}
+
+/**
+ * True when a rule has no stored state, or a well-formed one with no watch (a state that is not
+ * well formed is left to {@link ruleStateOf}, which reports it).
+ */
+function nothingWaiting(rs: unknown): boolean {
+  return rs === undefined || (isRuleState(rs) && rs.watches.length === 0);
 }
 
 /** The shape {@link ruleStateOf} requires of a stored rule state. */
@@ -299,9 +324,10 @@ function isRuleState(rs: unknown): rs is TriggerRuleState {
   );
 }
 
-function ruleStateOf(rules: TriggerState['rules'], id: string, fn: string): TriggerRuleState {
-  if (!hasOwn.call(rules, id)) return EMPTY_RULE_STATE;
-  const rs = rules[id];
+/** A rule's stored state (from {@link storedStates}), checked. */
+function ruleStateOf(stored: unknown, id: string, fn: string): TriggerRuleState {
+  if (stored === undefined) return EMPTY_RULE_STATE;
+  const rs = stored === STORED_UNDEFINED ? undefined : stored;
   if (!isRuleState(rs)) {
     return failInput(
       { fn, path: ['rules', id], root: 'context.state' },
@@ -344,22 +370,95 @@ function reentryAllows(
 }
 
 /**
- * Points `w.scope` at what rule `r` reads: the facts themselves, or (built once per evaluation)
- * a copy of the facts with the `$events` view. Facts cannot hold `$events` (it is rejected), so a
- * rule that never reads it sees the same values either way, without the copy.
+ * What rule `r` reads: the facts themselves, or a copy of the facts (made once per evaluation)
+ * whose `$events` view holds the entries the rule reads. Facts cannot hold `$events` (it is
+ * rejected), so a rule that never reads it sees the same values either way, without the copy.
+ * Entries are added as rules need them: a rule reads only the event types it names, so the
+ * entries it does not read (and their order) cannot change what it sees.
  */
 function scopeFor(w: Work, r: CompiledRule): Record<string, unknown> {
-  if (!r.usesView) {
-    w.scope = w.facts;
-    return w.facts;
-  }
-  if (w.viewScope === undefined) {
-    const scope = copyOwn(w.facts);
-    scope.$events = buildView(w.set, w.history, w.now);
+  const types = r.viewTypes;
+  if (types.length === 0) return w.facts;
+  let scope = w.viewScope;
+  let view = w.view;
+  if (scope === undefined || view === undefined) {
+    scope = copyOwn(w.facts);
+    view = {};
+    scope.$events = view;
     w.viewScope = scope;
+    w.view = view;
   }
-  w.scope = w.viewScope;
-  return w.viewScope;
+  const cache = cacheOf(w);
+  const { set } = w;
+  const at = set.historyTypes.length + set.view.length + set.factCount;
+  for (let k = 0; k < types.length; k++) {
+    const i = types[k]!;
+    // keys are event types that passed rule validation: assignment cannot reach a prototype
+    if (cache[at + i] === undefined) {
+      view[set.view[i]!.type] = entryOf(w, i);
+      cache[at + i] = true;
+    }
+  }
+  return scope;
+}
+
+/**
+ * The per-evaluation cache, one array: the history entries looked up (by slot of
+ * `set.historyTypes`), then the view entries computed (by index in `set.view`), then the trigger
+ * facts read (by slot), then whether each view entry is in `view`. A hole is "not yet";
+ * {@link ABSENT} stands for `undefined`.
+ */
+function cacheOf(w: Work): unknown[] {
+  if (w.cache === undefined) {
+    const { set } = w;
+    w.cache = new Array(set.historyTypes.length + 2 * set.view.length + set.factCount);
+  }
+  return w.cache;
+}
+
+/** Stands for `undefined` in {@link cacheOf}. */
+const ABSENT: object = /* @__PURE__ */ Object.freeze({});
+
+/** Entry `i` of the `$events` view, computed once per evaluation. */
+function entryOf(w: Work, i: number): unknown {
+  const cache = cacheOf(w);
+  const at = w.set.historyTypes.length + i;
+  let entry = cache[at];
+  if (entry === undefined) {
+    const spec = w.set.view[i]!;
+    entry = viewEntry(spec, historyAt(w, spec.slot, spec.type), w.now);
+    cache[at] = entry;
+  }
+  return entry;
+}
+
+/**
+ * The history entry of `type` (slot `slot` of `RuleSet.historyTypes`), looked up once per
+ * evaluation: each customer's history tends to be an object of its own shape, which makes every
+ * lookup a slow one.
+ */
+function historyAt(w: Work, slot: number, type: string): EventTypeHistory | undefined {
+  const cache = cacheOf(w);
+  const cached = cache[slot];
+  if (cached !== undefined) return cached === ABSENT ? undefined : (cached as EventTypeHistory);
+  const h = historyOf(w.history, type);
+  cache[slot] = h ?? ABSENT;
+  return h;
+}
+
+/**
+ * The value of a trigger's fact, read once per evaluation: from the facts (a path outside
+ * `$events`, whose value the copy in the scope shares), or from its entry of the `$events` view
+ * (the same value the view holds, without building the rest of it).
+ */
+function readFact(w: Work, f: TriggerFact): unknown {
+  const cache = cacheOf(w);
+  const at = w.set.historyTypes.length + w.set.view.length + f.slot;
+  const cached = cache[at];
+  if (cached !== undefined) return cached === ABSENT ? undefined : cached;
+  const value = f.view < 0 ? f.get(w.facts) : f.get(entryOf(w, f.view));
+  cache[at] = value === undefined ? ABSENT : value;
+  return value;
 }
 
 /** A mutable copy of a rule state. */
@@ -430,14 +529,20 @@ interface Work {
   readonly history: TriggerHistory;
   /** The facts, as given. */
   readonly facts: Record<string, unknown>;
-  /** The facts with the `$events` view, built when the first rule that reads it is evaluated. */
+  /** The facts with the `$events` view, made when the first rule that reads it needs it. */
   viewScope: Record<string, unknown> | undefined;
-  /** What the rule being evaluated reads: `facts`, or `viewScope` when it reads `$events`. */
-  scope: Record<string, unknown>;
+  /** The `$events` view in `viewScope`. */
+  view: Record<string, unknown> | undefined;
+  /** What this evaluation has looked up, read and computed so far: see {@link cacheOf}. */
+  cache: unknown[] | undefined;
+  /** Whether an event-driven rule's stored state may have an occurrence waiting. */
+  idleWaiting: boolean;
   readonly explain: boolean;
   next: number;
   cancelled: Set<string> | undefined;
   cancellations: TriggerCancellation[] | undefined;
+  /** Future calendar date steps whose exact instant only matters for `next`. */
+  laterDates: LaterDate[] | undefined;
   candidates: Candidate[] | undefined;
   // the rule being evaluated
   rs: TriggerRuleState;
@@ -552,11 +657,14 @@ function prepare(
       history,
       facts,
       viewScope: undefined,
-      scope: facts,
+      view: undefined,
+      cache: undefined,
+      idleWaiting: false,
       explain,
       next: Number.POSITIVE_INFINITY,
       cancelled: undefined,
       cancellations: undefined,
+      laterDates: undefined,
       candidates: undefined,
       rs: EMPTY_RULE_STATE,
       d: undefined,
@@ -668,8 +776,8 @@ function collectInactivity(
   w: Work,
   t: Extract<CompiledRule['trigger'], { kind: 'inactivity' }>,
 ): void {
-  let base = historyOf(w.history, t.event)?.last;
-  if (base === undefined && t.since !== undefined) base = instantOfValue(t.since(w.scope));
+  let base = historyAt(w, t.slot, t.event)?.last;
+  if (base === undefined && t.since !== undefined) base = instantOfValue(readFact(w, t.since));
   if (base === undefined) return;
   const fireAt = shift(base, t.for, 1, w.timeZone);
   if (fireAt > w.now) {
@@ -690,7 +798,7 @@ function collectInactivity(
 
 /** Dates: each offset of the fact's instant, once per instant. */
 function collectDates(w: Work, t: Extract<CompiledRule['trigger'], { kind: 'date' }>): void {
-  const instant = instantOfValue(t.fact(w.scope));
+  const instant = instantOfValue(readFact(w, t.fact));
   if (instant === undefined) return;
   const tracked = current(w);
   const handled = tracked.dateOf === instant ? (tracked.dateSteps ?? 0) : 0;
@@ -701,14 +809,21 @@ function collectDates(w: Work, t: Extract<CompiledRule['trigger'], { kind: 'date
     if (o.duration.kind === 'fixed') fireAt = instant + o.sign * o.duration.ms;
     else {
       // A calendar offset costs a few time-zone lookups; its fixed bounds often suffice: a step
-      // that is certainly in the future and certainly not the next instant needs no exact time
-      // (explain lists every waiting step, so it computes them all).
+      // that is certainly in the future only matters as a candidate for the next instant, so
+      // its exact time waits until every rule has set its own (explain lists every waiting
+      // step, so it computes them all).
       const lo =
         o.sign > 0 ? instant + o.minMs - CALENDAR_SLACK : instant - o.maxMs - CALENDAR_SLACK;
       const hi =
         o.sign > 0 ? instant + o.maxMs + CALENDAR_SLACK : instant - o.minMs + CALENDAR_SLACK;
-      if (!w.explain && lo > w.now && lo >= w.next) continue;
       if (hi <= w.floor) continue;
+      if (!w.explain && lo > w.now) {
+        if (lo < w.next) {
+          w.laterDates ??= [];
+          w.laterDates.push({ lo, instant, offset: o });
+        }
+        continue;
+      }
       fireAt = shift(instant, o.duration, o.sign, w.timeZone);
     }
     if (fireAt > w.now) {
@@ -733,9 +848,27 @@ function collectDates(w: Work, t: Extract<CompiledRule['trigger'], { kind: 'date
   }
 }
 
+/**
+ * Takes the future calendar date steps set aside by {@link collectDates} into the next instant:
+ * only a step whose lower bound is before the next instant so far can move it, so most need no
+ * exact time.
+ */
+function settleLaterDates(w: Work, steps: readonly LaterDate[]): void {
+  for (const step of steps) {
+    if (step.lo >= w.next) continue;
+    const o = step.offset;
+    later(w, shift(step.instant, o.duration, o.sign, w.timeZone));
+  }
+}
+
 /** Segment entry: the condition turning true. */
-function collectEntry(w: Work, t: Extract<CompiledRule['trigger'], { kind: 'condition' }>): void {
-  const holds = t.condition.compiled.evaluate(w.scope, w.now);
+function collectEntry(
+  w: Work,
+  r: CompiledRule,
+  t: Extract<CompiledRule['trigger'], { kind: 'condition' }>,
+): void {
+  const scope = scopeFor(w, r);
+  const holds = t.condition.compiled.evaluate(scope, w.now);
   const inside = w.rs.inside === true;
   if (holds && !inside) {
     const d = draft(w);
@@ -750,8 +883,8 @@ function collectEntry(w: Work, t: Extract<CompiledRule['trigger'], { kind: 'cond
       threshold: undefined,
     });
   } else if (!holds && inside) draft(w).inside = false;
-  if (t.condition.nextChange !== null) later(w, t.condition.nextChange(w.scope, w.now));
-  if (w.ex !== undefined) w.ex.triggerCondition = t.condition.compiled.explain(w.scope, w.now);
+  if (t.condition.nextChange !== null) later(w, t.condition.nextChange(scope, w.now));
+  if (w.ex !== undefined) w.ex.triggerCondition = t.condition.compiled.explain(scope, w.now);
 }
 
 /** Milestones: the highest threshold newly reached. */
@@ -759,7 +892,7 @@ function collectMilestone(
   w: Work,
   t: Extract<CompiledRule['trigger'], { kind: 'milestone' }>,
 ): void {
-  const value = t.fact(w.scope);
+  const value = readFact(w, t.fact);
   if (typeof value !== 'number' || !Number.isFinite(value)) return;
   const reached = w.rs.reached ?? Number.NEGATIVE_INFINITY;
   let top: number | undefined;
@@ -777,11 +910,14 @@ function collectMilestone(
 }
 
 /** Decides each due occurrence (exits, lateness, re-entry, conditions) and queues its actions. */
-function fireReady(w: Work, r: CompiledRule, exitNow: 'exit' | 'goal' | null): void {
-  const ready = w.ready;
-  if (ready === undefined) return;
+function fireReady(
+  w: Work,
+  r: CompiledRule,
+  ready: Occurrence[],
+  exitNow: 'exit' | 'goal' | null,
+): void {
   if (ready.length > 1) ready.sort(byOccurrenceOrder);
-  const { now, scope, timeZone } = w;
+  const { now, timeZone } = w;
   for (const occ of ready) {
     const record: MutableOccurrenceExplanation | undefined =
       w.ex === undefined
@@ -809,15 +945,15 @@ function fireReady(w: Work, r: CompiledRule, exitNow: 'exit' | 'goal' | null): v
       if (record !== undefined) record.outcome = 'reentry';
       continue;
     }
-    if (r.conditions !== undefined && !r.conditions.evaluate(scope, now)) {
+    if (r.conditions !== undefined && !r.conditions.evaluate(scopeFor(w, r), now)) {
       if (record !== undefined) {
         record.outcome = 'conditions_failed';
-        record.conditions = r.conditions.explain(scope, now);
+        record.conditions = r.conditions.explain(scopeFor(w, r), now);
       }
       continue;
     }
     if (record !== undefined && r.conditions !== undefined) {
-      record.conditions = r.conditions.explain(scope, now);
+      record.conditions = r.conditions.explain(scopeFor(w, r), now);
     }
     const d = draft(w);
     if (d.lastOccurrence !== occ.id) {
@@ -854,13 +990,13 @@ function evaluateRule(
   w.rs = rs;
   w.d = undefined;
   w.ready = undefined;
-  const scope = scopeFor(w, r);
   const now = w.now;
   let exitNow: 'exit' | 'goal' | null = null;
-  if (r.exitCondition?.compiled.evaluate(scope, now)) exitNow = 'exit';
-  else if (r.goalCondition?.compiled.evaluate(scope, now)) exitNow = 'goal';
+  if (r.exitCondition?.compiled.evaluate(scopeFor(w, r), now)) exitNow = 'exit';
+  else if (r.goalCondition?.compiled.evaluate(scopeFor(w, r), now)) exitNow = 'goal';
   const ex = w.ex;
   if (ex !== undefined) {
+    const scope = scopeFor(w, r);
     if (r.exitCondition !== undefined) ex.exit = r.exitCondition.compiled.explain(scope, now);
     if (r.goalCondition !== undefined) ex.goal = r.goalCondition.compiled.explain(scope, now);
     if (r.conditions !== undefined) ex.conditions = r.conditions.explain(scope, now);
@@ -879,13 +1015,13 @@ function evaluateRule(
       collectDates(w, t);
       break;
     case 'condition':
-      collectEntry(w, t);
+      collectEntry(w, r, t);
       break;
     case 'milestone':
       collectMilestone(w, t);
       break;
   }
-  fireReady(w, r, exitNow);
+  if (w.ready !== undefined) fireReady(w, r, w.ready, exitNow);
 }
 
 /**
@@ -1025,7 +1161,19 @@ export function evaluateRules(
   const explanations: RuleExplanation[] | undefined = explain ? [] : undefined;
   let rulesOut: Record<string, TriggerRuleState> | undefined;
 
-  for (const r of set.rules) {
+  const stored = storedStates(w, prevRules);
+  const rules = set.rules;
+  // When nothing can wake an event-driven rule (no event, no pending action, nothing waiting in
+  // a stored state), the check below would skip every one of them: visit the others only.
+  const order =
+    !explain && events.length === 0 && pendingByRule === undefined && !w.idleWaiting
+      ? set.busy
+      : undefined;
+  const count = order === undefined ? rules.length : order.length;
+  for (let k = 0; k < count; k++) {
+    const i = order === undefined ? k : order[k]!;
+    const r = rules[i]!;
+    const rs = stored?.[i];
     const pending = pendingByRule?.get(r.id);
     // An event-driven rule with no event of its type in this batch, no occurrence waiting and no
     // pending action has nothing to do (explain still reports it). Its stored state, when it has
@@ -1035,7 +1183,7 @@ export function evaluateRules(
       !explain &&
       pending === undefined &&
       (events.length === 0 || !hasEventOfType(events, r.triggerEvent)) &&
-      nothingWaiting(prevRules, r.id)
+      nothingWaiting(rs)
     ) {
       continue;
     }
@@ -1049,7 +1197,7 @@ export function evaluateRules(
           cancelled: [],
         }
       : undefined;
-    evaluateRule(w, r, ruleStateOf(prevRules, r.id, fn), pending);
+    evaluateRule(w, r, ruleStateOf(rs, r.id, fn), pending);
     if (w.d !== undefined) {
       rulesOut ??= copyOwn(prevRules) as Record<string, TriggerRuleState>;
       // rule ids passed validation: plain assignment cannot reach a prototype
@@ -1057,6 +1205,8 @@ export function evaluateRules(
     }
     if (w.ex !== undefined) explanations!.push(w.ex as RuleExplanation);
   }
+
+  if (w.laterDates !== undefined) settleLaterDates(w, w.laterDates);
 
   let actions: readonly PlannedAction[] = NO_ACTIONS;
   let sinceOf: Map<string, number> | undefined;
