@@ -167,25 +167,30 @@ export abstract class MetricAccumulator<TRecord, TResult>
     const block: TRecord[] = [];
     let index = this.count;
     let n = 0;
+    let accepting = false;
+    const flush = () => {
+      if (n === 0) return;
+      accepting = true;
+      this.prefetchBlock!(block, n);
+      const size = n;
+      n = 0;
+      for (let j = 0; j < size; j++) {
+        this.acceptInBlock(block[j]!, index, j);
+        index++;
+      }
+      accepting = false;
+    };
     try {
       for (const record of records) {
         block[n++] = record;
-        if (n === BLOCK) {
-          this.prefetchBlock!(block, n);
-          for (let j = 0; j < n; j++) {
-            this.acceptInBlock(block[j]!, index, j);
-            index++;
-          }
-          n = 0;
-        }
+        if (n === BLOCK) flush();
       }
-      if (n > 0) {
-        this.prefetchBlock!(block, n);
-        for (let j = 0; j < n; j++) {
-          this.acceptInBlock(block[j]!, index, j);
-          index++;
-        }
-      }
+      flush();
+    } catch (error) {
+      // the iterable itself threw: the records it gave before are accepted first, as one by one
+      // (an invalid one among them throws its own error, as it would have first)
+      if (!accepting) flush();
+      throw error;
     } finally {
       this.count = index;
     }

@@ -48,7 +48,10 @@ function outcome(acc: Acc): unknown {
   }
 }
 
-/** Both ways, from arrays and from a generator, agree on errors, snapshots and results. */
+/**
+ * Both ways, from arrays and from a generator (also one that throws after its records), agree on
+ * errors, snapshots and results.
+ */
 function assertSamePaths(make: () => Acc, records: readonly unknown[]): void {
   function* generate() {
     yield* records;
@@ -64,6 +67,16 @@ function assertSamePaths(make: () => Acc, records: readonly unknown[]): void {
     expect(inBlocks(fast, records.slice(0, 3))).toBe(oneByOne(plain, records.slice(0, 3)));
     expect(fast.snapshot()).toEqual(plain.snapshot());
   }
+  // a source that fails after its records: every record it gave is accepted before its error
+  function* failing() {
+    yield* records;
+    throw new Error('the source failed');
+  }
+  const plain = make();
+  const error = oneByOne(plain, records) ?? 'the source failed';
+  const fast = make();
+  expect(inBlocks(fast, failing())).toBe(error);
+  expect(fast.snapshot()).toEqual(plain.snapshot());
 }
 
 /** Inserts `bad` at `at` (modulo the length + 1) when given. */
