@@ -342,8 +342,6 @@ export interface CompiledRule {
 export interface RuleSet {
   readonly rules: readonly CompiledRule[];
   readonly history: HistoryOptions;
-  /** Whether any path reads `$events` (the scope then carries the view). */
-  readonly usesView: boolean;
   /**
    * The `$events` view: each event type a path reads (missing ones appear with count 0), with the
    * windows read through `$events.<type>.within.<duration>`.
@@ -804,11 +802,9 @@ export function compileRules(
   const eventTypes = new Set<string>();
   const viewTypes = new Set<string>();
   const windows = new Map<string, { label: string; ms: number }[]>();
-  let usesView = false;
   for (const rule of rules) {
     for (const path of pathsOf(rule)) {
       if (!path.startsWith('$events.')) continue;
-      usesView = true;
       const type = path.split('.')[1]!;
       viewTypes.add(type);
       eventTypes.add(type);
@@ -847,7 +843,6 @@ export function compileRules(
   const set: RuleSet = {
     rules: compiled,
     history: { recentTypes, recentLimit: historyLimit },
-    usesView,
     view,
     historyTypes: [...ctx.historySlots.keys()],
     factCount: ctx.facts.size,
