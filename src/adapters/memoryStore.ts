@@ -46,17 +46,11 @@ interface OutboxRow {
   heapAt: number | null;
 }
 
-/**
- * A deep copy with a JSON round trip's result (`jsonCopy`): what a real store would do, so callers
- * never share objects with it.
- */
-const copy = jsonCopy;
-
 function record(row: CustomerRow): CustomerRecord {
   return {
     customerId: row.customerId,
     version: row.version,
-    state: row.state === null ? null : copy(row.state),
+    state: row.state === null ? null : jsonCopy(row.state),
     wakeAt: row.wakeAt,
     eventCursor: row.eventCursor,
   };
@@ -64,7 +58,7 @@ function record(row: CustomerRow): CustomerRecord {
 
 function entry(row: OutboxRow): OutboxEntry {
   return {
-    action: copy(row.action),
+    action: jsonCopy(row.action),
     status: row.status,
     attempts: row.attempts,
     availableAt: row.availableAt,
@@ -155,7 +149,7 @@ export function createMemoryStore(): MemoryStore {
       for (const e of list) {
         if (eventIds.has(e.id)) continue;
         eventIds.add(e.id);
-        const stored: StoredEvent = { ...copy(e), seq: ++seq };
+        const stored: StoredEvent = { ...jsonCopy(e), seq: ++seq };
         events.push(stored);
         const perCustomer = eventsByCustomer.get(e.customerId) ?? [];
         perCustomer.push(stored);
@@ -182,7 +176,7 @@ export function createMemoryStore(): MemoryStore {
       }
       const end = limit === undefined ? list.length : Math.min(list.length, lo + limit);
       const out: StoredEvent[] = [];
-      for (let i = lo; i < end; i++) out.push(copy(list[i]!));
+      for (let i = lo; i < end; i++) out.push(jsonCopy(list[i]!));
       return out;
     },
 
@@ -216,7 +210,7 @@ export function createMemoryStore(): MemoryStore {
         );
       }
       // copied before anything changes: a state JSON cannot hold throws with the row untouched
-      const state = input.state === null ? null : copy(input.state);
+      const state = input.state === null ? null : jsonCopy(input.state);
       const target = row ?? customerRow(input.customerId);
       target.version = current + 1;
       target.state = state;
@@ -232,7 +226,7 @@ export function createMemoryStore(): MemoryStore {
       for (const action of input.enqueue) {
         if (outbox.has(action.key)) continue;
         const o: OutboxRow = {
-          action: copy(action),
+          action: jsonCopy(action),
           status: 'pending',
           attempts: 0,
           availableAt: action.dueAt,

@@ -295,16 +295,6 @@ function keyOfWords(): string {
 }
 
 /**
- * The idempotency key of the first `len` bytes of `bytes`, which must be the UTF-8 of
- * `JSON.stringify(parts)` as {@link idempotencyKey} hashes it. For planners that write the
- * encoding themselves. @internal
- */
-export function keyOfJsonBytes(bytes: Uint8Array, len: number): string {
-  murmur128Into(bytes, len, 0);
-  return keyOfWords();
-}
-
-/**
  * Writes `JSON.stringify(parts)` as UTF-8 into the scratch buffer without building the string;
  * returns the length, or -1 when a part needs JSON escaping (a quote, a backslash, a control
  * character or a lone surrogate) or is not a finite number or a string, so the caller falls

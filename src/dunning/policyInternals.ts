@@ -118,29 +118,20 @@ function minDaysInMonths(months: number): number {
   return min;
 }
 
-const periodCache = new Map<string, number>();
-/** The common case, one period of an interval, by interval: no key string built per call. */
-const singlePeriodCache = new Map<BillingInterval, number>();
+/** {@link minDaysInMonths} by number of months, computed once each (48 dates per call). */
+const monthsCache = new Map<number, number>();
 
 /** The shortest a billing period can be on a wall clock (one hour less across a DST change). */
 export function minPeriodMs(interval: BillingInterval, count: number): number {
-  if (count === 1) {
-    const single = singlePeriodCache.get(interval);
-    if (single !== undefined) return single;
+  if (interval === 'day') return count * DAY - HOUR;
+  if (interval === 'week') return count * 7 * DAY - HOUR;
+  const months = count * (interval === 'month' ? 1 : interval === 'quarter' ? 3 : 12);
+  let days = monthsCache.get(months);
+  if (days === undefined) {
+    days = minDaysInMonths(months);
+    if (monthsCache.size < 10_000) monthsCache.set(months, days);
   }
-  const key = `${interval}${count}`;
-  const hit = periodCache.get(key);
-  if (hit !== undefined) return hit;
-  const days =
-    interval === 'day'
-      ? count
-      : interval === 'week'
-        ? count * 7
-        : minDaysInMonths(count * (interval === 'month' ? 1 : interval === 'quarter' ? 3 : 12));
-  const ms = days * DAY - HOUR;
-  if (count === 1) singlePeriodCache.set(interval, ms);
-  else if (periodCache.size < 10_000) periodCache.set(key, ms);
-  return ms;
+  return days * DAY - HOUR;
 }
 
 function minutesOf(time: string): number {

@@ -25,6 +25,16 @@ function delivered(steps: ReturnType<typeof simulate>): PlannedAction[] {
 
 const line = (a: PlannedAction) => `${a.key}@${a.dueAt}`;
 
+/** Ticks at the grid points `ks` (sorted), each with the events since the tick before. */
+function* ticksOf<E extends { readonly at: unknown }>(events: readonly E[], ks: readonly number[]) {
+  let seen = T0 - 1;
+  for (const k of [...ks].sort((a, b) => a - b)) {
+    const now = T0 + k * GRID;
+    yield { now, batch: events.filter((e) => (e.at as number) > seen && (e.at as number) <= now) };
+    seen = now;
+  }
+}
+
 describe('evaluate properties', () => {
   it('is deterministic and does not mutate its inputs', () => {
     fc.assert(
@@ -76,11 +86,7 @@ describe('evaluate properties', () => {
           const compiled = compileRules(rules, { caps });
           const facts = JSON.parse(JSON.stringify(rawFacts));
           let state: Parameters<typeof compiled.evaluate>[0]['state'];
-          let seen = T0 - 1;
-          for (const k of [...ks].sort((a, b) => a - b)) {
-            const now = T0 + k * GRID;
-            const batch = events.filter((e) => (e.at as number) > seen && (e.at as number) <= now);
-            seen = now;
+          for (const { now, batch } of ticksOf(events, ks)) {
             const context = {
               customerId: 'c1',
               timeZone,
@@ -125,11 +131,7 @@ describe('evaluate properties', () => {
             [...list].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
           let state: State;
           let states: State[] = rules.map(() => undefined);
-          let seen = T0 - 1;
-          for (const k of [...ks].sort((a, b) => a - b)) {
-            const now = T0 + k * GRID;
-            const batch = events.filter((e) => (e.at as number) > seen && (e.at as number) <= now);
-            seen = now;
+          for (const { now, batch } of ticksOf(events, ks)) {
             const all = together.evaluate(context(batch, state), now);
             const each = alone.map((c, i) => c.evaluate(context(batch, states[i]), now));
             expect(byKey(all.actions)).toEqual(byKey(each.flatMap((e) => e.actions)));

@@ -281,12 +281,15 @@ function hasEventOfType(events: readonly NormalizedTriggerEvent[], type: string)
   return false;
 }
 
-/** Stands for a stored rule state that is `undefined` in {@link storedStates}. */
-const STORED_UNDEFINED: object = /* @__PURE__ */ Object.freeze({});
+/**
+ * Stands for `undefined` in the arrays where a hole means "none" or "not yet": a stored rule state
+ * that is `undefined` ({@link storedStates}), a value read as `undefined` ({@link cacheOf}).
+ */
+const UNDEFINED: object = /* @__PURE__ */ Object.freeze({});
 
 /**
  * The stored state of each rule of the set, by rule index (a hole for a rule without one;
- * {@link STORED_UNDEFINED} for an own key holding `undefined`), or `undefined` when no rule has
+ * {@link UNDEFINED} for an own key holding `undefined`), or `undefined` when no rule has
  * one: one pass over the stored ids (a customer's state holds few) instead of a property lookup
  * per rule. Own keys, enumerable or not, as `hasOwn` sees them. Sets `w.idleWaiting` when an
  * event-driven rule's stored state may have something waiting (see {@link nothingWaiting}).
@@ -299,7 +302,7 @@ function storedStates(w: Work, rules: TriggerState['rules']): unknown[] | undefi
     if (i === undefined) continue;
     out ??= new Array<unknown>(set.rules.length);
     const rs: unknown = rules[id];
-    out[i] = rs === undefined ? STORED_UNDEFINED : rs;
+    out[i] = rs === undefined ? UNDEFINED : rs;
     if (set.rules[i]!.idleWithoutEvents && !nothingWaiting(out[i])) w.idleWaiting = true;
   }
   return out;
@@ -327,7 +330,7 @@ function isRuleState(rs: unknown): rs is TriggerRuleState {
 /** A rule's stored state (from {@link storedStates}), checked. */
 function ruleStateOf(stored: unknown, id: string, fn: string): TriggerRuleState {
   if (stored === undefined) return EMPTY_RULE_STATE;
-  const rs = stored === STORED_UNDEFINED ? undefined : stored;
+  const rs = stored === UNDEFINED ? undefined : stored;
   if (!isRuleState(rs)) {
     return failInput(
       { fn, path: ['rules', id], root: 'context.state' },
@@ -406,7 +409,7 @@ function scopeFor(w: Work, r: CompiledRule): Record<string, unknown> {
  * The per-evaluation cache, one array: the history entries looked up (by slot of
  * `set.historyTypes`), then the view entries computed (by index in `set.view`), then the trigger
  * facts read (by slot), then whether each view entry is in `view`. A hole is "not yet";
- * {@link ABSENT} stands for `undefined`.
+ * {@link UNDEFINED} stands for `undefined`.
  */
 function cacheOf(w: Work): unknown[] {
   if (w.cache === undefined) {
@@ -415,9 +418,6 @@ function cacheOf(w: Work): unknown[] {
   }
   return w.cache;
 }
-
-/** Stands for `undefined` in {@link cacheOf}. */
-const ABSENT: object = /* @__PURE__ */ Object.freeze({});
 
 /** Entry `i` of the `$events` view, computed once per evaluation. */
 function entryOf(w: Work, i: number): unknown {
@@ -440,9 +440,9 @@ function entryOf(w: Work, i: number): unknown {
 function historyAt(w: Work, slot: number, type: string): EventTypeHistory | undefined {
   const cache = cacheOf(w);
   const cached = cache[slot];
-  if (cached !== undefined) return cached === ABSENT ? undefined : (cached as EventTypeHistory);
+  if (cached !== undefined) return cached === UNDEFINED ? undefined : (cached as EventTypeHistory);
   const h = historyOf(w.history, type);
-  cache[slot] = h ?? ABSENT;
+  cache[slot] = h ?? UNDEFINED;
   return h;
 }
 
@@ -455,9 +455,9 @@ function readFact(w: Work, f: TriggerFact): unknown {
   const cache = cacheOf(w);
   const at = w.set.historyTypes.length + w.set.view.length + f.slot;
   const cached = cache[at];
-  if (cached !== undefined) return cached === ABSENT ? undefined : cached;
+  if (cached !== undefined) return cached === UNDEFINED ? undefined : cached;
   const value = f.view < 0 ? f.get(w.facts) : f.get(entryOf(w, f.view));
-  cache[at] = value === undefined ? ABSENT : value;
+  cache[at] = value === undefined ? UNDEFINED : value;
   return value;
 }
 
