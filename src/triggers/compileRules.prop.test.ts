@@ -358,6 +358,50 @@ describe('evaluate properties', () => {
     );
   });
 
+  it('counts $events.<type>.within.<d> as the events in (now - d, now], folded in any batches', () => {
+    fc.assert(
+      fc.property(
+        // instants on a coarse grid so that events land exactly on both window edges
+        fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 32 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 32 }),
+        (slots, hours, nowSlot, split) => {
+          const H = 3_600_000;
+          const compiled = compileRules([
+            {
+              id: 'count',
+              version: 1,
+              trigger: {
+                kind: 'condition',
+                condition: { fact: `$events.login.within.${hours}h`, op: 'gte', value: 0 },
+              },
+              actions: [{ channel: 'email', template: 't' }],
+            },
+          ]);
+          const events = slots.map((s, i) => ({
+            id: `e${i}`,
+            customerId: 'c1',
+            type: 'login',
+            at: T0 + s * H,
+          }));
+          const now = T0 + nowSlot * H;
+          const past = events.filter((e) => e.at <= now);
+          // two batches: the state folds the first, the evaluation the rest
+          const state = compiled.initialState({ events: past.slice(0, split) });
+          const r = compiled.explain(
+            { customerId: 'c1', timeZone: 'UTC', state, events: past.slice(split) },
+            now,
+          );
+          const trace = r.rules[0]!.triggerCondition as { actual?: unknown } | undefined;
+          const expected = past.filter((e) => e.at > now - hours * H && e.at <= now).length;
+          expect(trace?.actual).toBe(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('gives an occurrence the same key when a lost evaluation is replayed later', () => {
     fc.assert(
       fc.property(

@@ -111,11 +111,22 @@ function endedBetween(
   return null;
 }
 
+/** How many of the ascending instants `recent` are in `(from, to]`: two binary searches. */
 function countWithin(recent: readonly number[] | undefined, from: number, to: number): number {
   if (recent === undefined) return 0;
-  let n = 0;
-  for (const x of recent) if (x > from && x <= to) n++;
-  return n;
+  return countAtMost(recent, to) - countAtMost(recent, from);
+}
+
+/** How many of the ascending instants `recent` are at or before `t`. */
+function countAtMost(recent: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = recent.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (recent[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const ZERO: Readonly<{ count: number }> = /* @__PURE__ */ Object.freeze({ count: 0 });
