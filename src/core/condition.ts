@@ -632,16 +632,20 @@ interface Built {
   readonly explain: Explain;
 }
 
+/** Makes the reader of a fact path: {@link makeGetter}, or a module's own (see {@link compileConditionReading}). @internal */
+export type Reader = (path: string) => (root: unknown) => unknown;
+
 function build(
   node: Condition,
   path: IssuePath,
   facts: Set<string>,
   flags: { usesNow: boolean },
+  read: Reader,
 ): Built {
   if ('all' in node || 'any' in node) {
     const kind = 'all' in node ? 'all' : 'any';
     const list = 'all' in node ? node.all : node.any;
-    const children = list.map((c, i) => build(c, [...path, kind, i], facts, flags));
+    const children = list.map((c, i) => build(c, [...path, kind, i], facts, flags, read));
     const tests = children.map((c) => c.test);
     let test: Test;
     if (kind === 'all') {
@@ -677,7 +681,7 @@ function build(
     };
   }
   if ('not' in node) {
-    const inner = build(node.not, [...path, 'not'], facts, flags);
+    const inner = build(node.not, [...path, 'not'], facts, flags, read);
     return {
       test: (f, n) => !inner.test(f, n),
       explain: (f, n) => {
@@ -689,13 +693,13 @@ function build(
   const { fact, op } = node;
   facts.add(fact);
   if (NOW_OPERATORS.has(op)) flags.usesNow = true;
-  const get = makeGetter(fact);
+  const get = read(fact);
   const cmp = comparators[op];
   const missingResult = op === 'exists' ? node.value === false : TRUE_WHEN_MISSING.has(op);
   let expectedOf: (f: unknown) => unknown;
   if (isFactRef(node.value)) {
     facts.add(node.value.fact);
-    const getRef = makeGetter(node.value.fact);
+    const getRef = read(node.value.fact);
     expectedOf = getRef;
   } else if (op === 'withinLast' || op === 'olderThan' || op === 'withinNext') {
     const ms = (parseDuration(node.value as string) as { ms: number }).ms;
@@ -815,11 +819,27 @@ export function compileCondition(
   condition: Condition,
   limits: ConditionLimits = {},
 ): CompiledCondition {
+  return compileConditionReading(condition, makeGetter, limits);
+}
+
+/**
+ * {@link compileCondition} with the fact reader a module supplies: `read(path)` returns the
+ * function that reads the path's value from whatever root the module passes to `evaluate` and
+ * `explain` (the triggers pass their per-evaluation state, which reads each path once and the
+ * `$events` view without copying the facts). Not exported from the package.
+ *
+ * @internal
+ */
+export function compileConditionReading(
+  condition: Condition,
+  read: Reader,
+  limits: ConditionLimits = {},
+): CompiledCondition {
   const issues = validateCondition(condition, limits);
   if (issues.length > 0) throw new RetentionDefinitionError('compileCondition', issues);
   const facts = new Set<string>();
   const flags = { usesNow: false };
-  const built = build(condition, [], facts, flags);
+  const built = build(condition, [], facts, flags, read);
   return {
     source: condition,
     facts: [...facts].sort(),

@@ -9,6 +9,7 @@ import {
   type CompiledCondition,
   type Condition,
   compileCondition,
+  compileConditionReading,
   makeGetter,
 } from '../core/condition';
 import { type Duration, parseDuration } from '../core/duration';
@@ -24,7 +25,7 @@ import { type ParsedSendWindow, parseSendWindow } from '../core/schedule';
 import { parseTemplate, templateFromParts } from './compileTemplate';
 import { conditionLeaves, type RuleTrigger, ruleIssues, type TriggerRule } from './defineRule';
 import type { RuleExplanation, TriggerCancellation } from './describeTriggerExplanation';
-import { evaluateRules, initialState, instantOfValue } from './evaluate';
+import { evaluateRules, factReader, initialState, instantOfValue } from './evaluate';
 import {
   type HistoryOptions,
   resolveHistoryOptions,
@@ -230,9 +231,10 @@ export interface CompiledRules {
 
 /** A condition with the instants at which its time-dependent tests may change. @internal */
 export interface TimedCondition {
+  /** Evaluated with the evaluation's state as the root (see `factReader`). */
   readonly compiled: CompiledCondition;
   /** The earliest instant after `now` at which the condition may change, or Infinity; null when it never does by itself. */
-  readonly nextChange: ((scope: unknown, now: number) => number) | null;
+  readonly nextChange: ((root: unknown, now: number) => number) | null;
 }
 
 /** A compiled trigger. @internal */
@@ -317,8 +319,8 @@ export interface CompiledRule {
   readonly triggerEvent: string;
   /**
    * The entries of the `$events` view (indices in `RuleSet.view`) that the rule's conditions and
-   * templates read; when there are any, its scope is a copy of the facts with the view holding at
-   * least these entries (trigger facts read their view entry directly).
+   * templates read. Its templates render against a copy of the facts with the view holding at
+   * least these entries (conditions and trigger facts read their view entries directly).
    */
   readonly viewTypes: readonly number[];
   readonly conditions: CompiledCondition | undefined;
@@ -377,9 +379,20 @@ function windowOf(path: string): { type: string; label: string; ms: number } | n
   return d.kind === 'fixed' ? { type: s[1]!, label: s[3]!, ms: d.ms } : null;
 }
 
-function timed(condition: Condition): TimedCondition {
-  const compiled = compileCondition(condition);
-  type Probe = (scope: unknown, now: number, best: number) => number;
+/**
+ * Compiles a rule's condition to read through the evaluation (see {@link factReader}): each path
+ * once per evaluation, shared by every rule that reads it, and `$events` paths from their view
+ * entry without a copy of the facts. `evaluate`, `explain` and `nextChange` take the evaluation's
+ * state as their root.
+ */
+function ruleCondition(condition: Condition, ctx: SetContext): CompiledCondition {
+  return compileConditionReading(condition, (path) => factReader(triggerFact(ctx, path)));
+}
+
+function timed(condition: Condition, ctx: SetContext): TimedCondition {
+  const compiled = ruleCondition(condition, ctx);
+  const read = (path: string) => factReader(triggerFact(ctx, path));
+  type Probe = (root: unknown, now: number, best: number) => number;
   const probes: Probe[] = [];
   const instant = (v: unknown) => instantOfValue(v);
   for (const leaf of conditionLeaves(condition)) {
@@ -387,9 +400,9 @@ function timed(condition: Condition): TimedCondition {
       if (fact === undefined) continue;
       const w = windowOf(fact);
       if (w === null) continue;
-      const recent = makeGetter(`$events.${w.type}.recent`);
-      probes.push((scope, now, best) => {
-        const list = recent(scope);
+      const recent = read(`$events.${w.type}.recent`);
+      probes.push((root, now, best) => {
+        const list = recent(root);
         if (!Array.isArray(list)) return best;
         let b = best;
         for (const r of list as number[]) {
@@ -405,11 +418,11 @@ function timed(condition: Condition): TimedCondition {
     else if ('any' in c) c.any.forEach(walk);
     else if ('not' in c) walk(c.not);
     else if (NOW_OPS.has(c.op)) {
-      const get = makeGetter(c.fact);
+      const get = read(c.fact);
       const ms = (parseDuration(c.value as string) as { ms: number }).ms;
       const op = c.op;
-      probes.push((scope, now, best) => {
-        const x = instant(get(scope));
+      probes.push((root, now, best) => {
+        const x = instant(get(root));
         if (x === undefined) return best;
         // the instants at which the test's truth can flip, given the comparators in core:
         // withinLast holds on [x, x + ms], olderThan after x + ms, withinNext on [x - ms, x]
@@ -434,9 +447,9 @@ function timed(condition: Condition): TimedCondition {
     nextChange:
       probes.length === 0
         ? null
-        : (scope, now) => {
+        : (root, now) => {
             let best = Number.POSITIVE_INFINITY;
-            for (const probe of probes) best = probe(scope, now, best);
+            for (const probe of probes) best = probe(root, now, best);
             return best;
           },
   };
@@ -611,7 +624,7 @@ function compileRule(rule: TriggerRule, ctx: SetContext): CompiledRule {
       };
       break;
     case 'condition':
-      trigger = { kind: 'condition', condition: timed(t.condition) };
+      trigger = { kind: 'condition', condition: timed(t.condition, ctx) };
       break;
     case 'milestone':
       trigger = {
@@ -633,7 +646,7 @@ function compileRule(rule: TriggerRule, ctx: SetContext): CompiledRule {
     idleWithoutEvents: trigger.kind === 'event' || trigger.kind === 'eventWithout',
     triggerEvent: trigger.kind === 'event' || trigger.kind === 'eventWithout' ? trigger.event : '',
     viewTypes: viewTypesOf(pathsOf(rule, false), ctx.viewIndex),
-    conditions: rule.conditions === undefined ? undefined : compileCondition(rule.conditions),
+    conditions: rule.conditions === undefined ? undefined : ruleCondition(rule.conditions, ctx),
     actions: rule.actions.map((spec) => ({
       spec,
       step: `${spec.channel}:${spec.template}`,
@@ -652,8 +665,8 @@ function compileRule(rule: TriggerRule, ctx: SetContext): CompiledRule {
         : { mode: 'per', period: parseDuration(reentry.oncePer) },
     exitEvents: rule.exit?.events ?? [],
     goalEvents: rule.goal?.events ?? [],
-    exitCondition: rule.exit?.condition === undefined ? undefined : timed(rule.exit.condition),
-    goalCondition: rule.goal?.condition === undefined ? undefined : timed(rule.goal.condition),
+    exitCondition: rule.exit?.condition === undefined ? undefined : timed(rule.exit.condition, ctx),
+    goalCondition: rule.goal?.condition === undefined ? undefined : timed(rule.goal.condition, ctx),
   };
 }
 

@@ -384,11 +384,12 @@ function reentryAllows(
 }
 
 /**
- * What rule `r` reads: the facts themselves, or a copy of the facts (made once per evaluation)
- * whose `$events` view holds the entries the rule reads. Facts cannot hold `$events` (it is
- * rejected), so a rule that never reads it sees the same values either way, without the copy.
- * Entries are added as rules need them: a rule reads only the event types it names, so the
- * entries it does not read (and their order) cannot change what it sees.
+ * What rule `r`'s templates render against: the facts themselves, or a copy of the facts (made
+ * once per evaluation) whose `$events` view holds the entries the rule reads. Facts cannot hold
+ * `$events` (it is rejected), so a rule that never reads it sees the same values either way,
+ * without the copy. Entries are added as rules need them: a rule reads only the event types it
+ * names, so the entries it does not read (and their order) cannot change what it sees.
+ * (Conditions read through {@link factReader} instead.)
  */
 function scopeFor(w: Work, r: CompiledRule): Record<string, unknown> {
   const types = r.viewTypes;
@@ -470,6 +471,17 @@ function readFact(w: Work, f: TriggerFact): unknown {
   const value = f.view < 0 ? f.get(w.facts) : f.get(entryOf(w, f.view));
   cache[at] = value === undefined ? UNDEFINED : value;
   return value;
+}
+
+/**
+ * The reader a rule's compiled conditions use for a path (see `compileConditionReading`): their
+ * root is the evaluation's {@link Work}, and the value comes from {@link readFact}, so a path is
+ * read once per evaluation whichever rules read it, and a `$events` path from its view entry.
+ *
+ * @internal
+ */
+export function factReader(f: TriggerFact): (root: unknown) => unknown {
+  return (w) => readFact(w as Work, f);
 }
 
 /** A mutable copy of a rule state. */
@@ -873,13 +885,8 @@ function settleLaterDates(w: Work, steps: readonly LaterDate[]): void {
 }
 
 /** Segment entry: the condition turning true. */
-function collectEntry(
-  w: Work,
-  r: CompiledRule,
-  t: Extract<CompiledRule['trigger'], { kind: 'condition' }>,
-): void {
-  const scope = scopeFor(w, r);
-  const holds = t.condition.compiled.evaluate(scope, w.now);
+function collectEntry(w: Work, t: Extract<CompiledRule['trigger'], { kind: 'condition' }>): void {
+  const holds = t.condition.compiled.evaluate(w, w.now);
   const inside = w.rs.inside === true;
   if (holds && !inside) {
     const d = draft(w);
@@ -894,8 +901,8 @@ function collectEntry(
       threshold: undefined,
     });
   } else if (!holds && inside) draft(w).inside = false;
-  if (t.condition.nextChange !== null) later(w, t.condition.nextChange(scope, w.now));
-  if (w.ex !== undefined) w.ex.triggerCondition = t.condition.compiled.explain(scope, w.now);
+  if (t.condition.nextChange !== null) later(w, t.condition.nextChange(w, w.now));
+  if (w.ex !== undefined) w.ex.triggerCondition = t.condition.compiled.explain(w, w.now);
 }
 
 /** Milestones: the highest threshold newly reached. */
@@ -956,15 +963,15 @@ function fireReady(
       if (record !== undefined) record.outcome = 'reentry';
       continue;
     }
-    if (r.conditions !== undefined && !r.conditions.evaluate(scopeFor(w, r), now)) {
+    if (r.conditions !== undefined && !r.conditions.evaluate(w, now)) {
       if (record !== undefined) {
         record.outcome = 'conditions_failed';
-        record.conditions = r.conditions.explain(scopeFor(w, r), now);
+        record.conditions = r.conditions.explain(w, now);
       }
       continue;
     }
     if (record !== undefined && r.conditions !== undefined) {
-      record.conditions = r.conditions.explain(scopeFor(w, r), now);
+      record.conditions = r.conditions.explain(w, now);
     }
     const d = draft(w);
     if (d.lastOccurrence !== occ.id) {
@@ -1003,14 +1010,13 @@ function evaluateRule(
   w.ready = undefined;
   const now = w.now;
   let exitNow: 'exit' | 'goal' | null = null;
-  if (r.exitCondition?.compiled.evaluate(scopeFor(w, r), now)) exitNow = 'exit';
-  else if (r.goalCondition?.compiled.evaluate(scopeFor(w, r), now)) exitNow = 'goal';
+  if (r.exitCondition?.compiled.evaluate(w, now)) exitNow = 'exit';
+  else if (r.goalCondition?.compiled.evaluate(w, now)) exitNow = 'goal';
   const ex = w.ex;
   if (ex !== undefined) {
-    const scope = scopeFor(w, r);
-    if (r.exitCondition !== undefined) ex.exit = r.exitCondition.compiled.explain(scope, now);
-    if (r.goalCondition !== undefined) ex.goal = r.goalCondition.compiled.explain(scope, now);
-    if (r.conditions !== undefined) ex.conditions = r.conditions.explain(scope, now);
+    if (r.exitCondition !== undefined) ex.exit = r.exitCondition.compiled.explain(w, now);
+    if (r.goalCondition !== undefined) ex.goal = r.goalCondition.compiled.explain(w, now);
+    if (r.conditions !== undefined) ex.conditions = r.conditions.explain(w, now);
   }
   if (pending !== undefined) cancelEnded(w, r, pending, exitNow);
   const t = r.trigger;
@@ -1026,7 +1032,7 @@ function evaluateRule(
       collectDates(w, t);
       break;
     case 'condition':
-      collectEntry(w, r, t);
+      collectEntry(w, t);
       break;
     case 'milestone':
       collectMilestone(w, t);
@@ -1270,7 +1276,7 @@ export function evaluateRules(
       let lastDue = Number.NEGATIVE_INFINITY;
       for (const p of pending) if (p.definitionId === r.id && p.at > lastDue) lastDue = p.at;
       for (const c of [r.exitCondition, r.goalCondition]) {
-        const change = c?.nextChange?.(scopeFor(w, r), now);
+        const change = c?.nextChange?.(w, now);
         if (change !== undefined && change < lastDue) later(w, change);
       }
     }
