@@ -283,14 +283,22 @@ export type CompiledTrigger =
     };
 
 /**
- * How a date, milestone or inactivity trigger reads its fact: from the facts, or, for a
- * `$events.<type>...` path, from that type's entry of the `$events` view alone, so the trigger
- * needs neither the whole view nor the copy of the facts that carries it. Each distinct path has
- * a slot, so rules that read the same fact (`signedUpAt`) read it once per evaluation. @internal
+ * How a rule reads a fact path (a trigger's fact, a condition's): from the facts, or, for a
+ * `$events.<type>...` path, from that type's history entry alone, so the rule needs neither the
+ * whole view nor the copy of the facts that carries it. Each distinct path has a slot, so rules
+ * that read the same fact (`signedUpAt`) read it once per evaluation. @internal
  */
 export interface TriggerFact {
   /** The index in `RuleSet.view` of the entry the path reads, or -1 to read the facts. */
   readonly view: number;
+  /**
+   * For a view path, the field of the entry it reads (`within`: the count in the window of
+   * `windowMs`), computed from the history entry without building the entry; null for a path
+   * the view entry answers through `get`.
+   */
+  readonly field: 'count' | 'first' | 'last' | 'recent' | 'within' | null;
+  /** The window of a `within` field, in milliseconds (0 otherwise). */
+  readonly windowMs: number;
   /** Reads the rest of the path from the view entry, or the whole path from the facts. */
   readonly get: (from: unknown) => unknown;
   /** The slot of the path among the set's trigger facts (`RuleSet.factCount` of them). */
@@ -560,13 +568,26 @@ function triggerFact(ctx: SetContext, path: string): TriggerFact {
   let fact = ctx.facts.get(path);
   if (fact !== undefined) return fact;
   const slot = ctx.facts.size;
-  fact = { view: -1, get: makeGetter(path), slot };
+  fact = { view: -1, field: null, windowMs: 0, get: makeGetter(path), slot };
   if (path.startsWith('$events.')) {
     const segments = path.split('.');
     const index = ctx.viewIndex.get(segments[1]!);
     if (index !== undefined) {
       const rest = segments.slice(2).join('.');
-      fact = { view: index, get: rest === '' ? identity : makeGetter(rest), slot };
+      const window = windowOf(path);
+      const field =
+        window !== null
+          ? 'within'
+          : rest === 'count' || rest === 'first' || rest === 'last' || rest === 'recent'
+            ? rest
+            : null;
+      fact = {
+        view: index,
+        field,
+        windowMs: window?.ms ?? 0,
+        get: rest === '' ? identity : makeGetter(rest),
+        slot,
+      };
     }
   }
   ctx.facts.set(path, fact);

@@ -468,9 +468,35 @@ function readFact(w: Work, f: TriggerFact): unknown {
   const at = w.set.historyTypes.length + w.set.view.length + f.slot;
   const cached = cache[at];
   if (cached !== undefined) return cached === UNDEFINED ? undefined : cached;
-  const value = f.view < 0 ? f.get(w.facts) : f.get(entryOf(w, f.view));
+  const value =
+    f.view < 0 ? f.get(w.facts) : f.field === null ? f.get(entryOf(w, f.view)) : viewField(w, f);
   cache[at] = value === undefined ? UNDEFINED : value;
   return value;
+}
+
+/**
+ * The value {@link viewEntry} would hold in the field `f.field` of the entry `f.view`, read from
+ * the history entry without building the entry: a windowed type's entry copies the history
+ * entry's fields (count 0 for a type never seen); any other type's entry is the history entry
+ * itself, read through own properties (or `{ count: 0 }`).
+ */
+function viewField(w: Work, f: TriggerFact): unknown {
+  const field = f.field;
+  const spec = w.set.view[f.view]!;
+  const h = historyAt(w, spec.slot, spec.type);
+  if (field === 'within') return countWithin(h?.recent, w.now - f.windowMs, w.now);
+  if (field === null || h === undefined) return field === 'count' ? 0 : undefined;
+  if (spec.windows === undefined && !hasOwn.call(h, field)) return undefined;
+  switch (field) {
+    case 'count':
+      return h.count;
+    case 'first':
+      return h.first;
+    case 'last':
+      return h.last;
+    default:
+      return h.recent;
+  }
 }
 
 /**
