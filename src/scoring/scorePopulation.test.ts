@@ -89,6 +89,22 @@ describe('scorePopulation', () => {
     expect(quiet.score).toBe(100 - 12.5);
   });
 
+  it('holds -0 as 0 in the reference, whatever the order of the members', () => {
+    for (const order of [
+      [0, -0],
+      [-0, 0],
+    ]) {
+      const result = scorePopulation(
+        model,
+        order.map((logins, i) => ({ id: `z${i}`, facts: { tenureDays: 100, logins } })),
+        { asOf },
+      );
+      const reference = result.reference.default!.logins!;
+      expect(reference).toEqual([0, 0]);
+      expect(reference.some((x) => Object.is(x, -0))).toBe(false);
+    }
+  });
+
   it('gives the scores scoreHealth gives with the returned reference', () => {
     const result = scorePopulation(model, members, { asOf });
     members.forEach((m, i) => {

@@ -234,7 +234,8 @@ export function scorePopulation<D extends 'full' | 'summary' = 'full'>(
       for (let i = 0; i < list.length; i++) {
         if (chosen[i] !== ci) continue;
         const v = m.read(list[i]!.facts, asOf);
-        if (typeof v === 'number') values.push(v);
+        // -0 as 0: a typed array sorts -0 before 0, and the reference is data users store as JSON
+        if (typeof v === 'number') values.push(v + 0);
       }
       const sorted = Float64Array.from(values).sort();
       percentiles[ci]![m.index] = sorted;
