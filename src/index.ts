@@ -11,7 +11,6 @@ export * from './core/index';
 export * from './dunning/index';
 export * from './lifecycle/index';
 export * from './metrics/index';
-export * from './metrics/index';
 export * from './scoring/index';
 export * from './triggers/index';
 export * from './winback/index';
