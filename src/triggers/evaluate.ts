@@ -502,7 +502,8 @@ function viewField(w: Work, f: TriggerFact): unknown {
 /**
  * The reader a rule's compiled conditions use for a path (see `compileConditionReading`): their
  * root is the evaluation's {@link Work}, and the value comes from {@link readFact}, so a path is
- * read once per evaluation whichever rules read it, and a `$events` path from its view entry.
+ * read once per evaluation whichever rules read it, and a `$events` path from the customer's
+ * history entry (see {@link viewField}).
  *
  * @internal
  */
