@@ -826,6 +826,118 @@ describe('the evaluator', () => {
   });
 });
 
+describe('stored history entries', () => {
+  const t = at('2026-06-01T10:00:00Z');
+  const email = (template: string) => ({ channel: 'email' as const, template });
+  const set = compileRules([
+    {
+      id: 'inactive',
+      version: 1,
+      trigger: { kind: 'inactivity', event: 'login', for: '7d' },
+      actions: [email('miss-you')],
+    },
+    {
+      id: 'cart',
+      version: 1,
+      trigger: { kind: 'eventWithout', event: 'cart_added', without: 'order_placed', within: '3h' },
+      actions: [email('cart')],
+    },
+    {
+      id: 'reports',
+      version: 1,
+      trigger: {
+        kind: 'condition',
+        condition: { fact: '$events.report_created.count', op: 'gte', value: 3 },
+      },
+      actions: [email('reports')],
+    },
+  ]);
+  const withHistory = (history: Record<string, unknown>): TriggerState =>
+    ({ ...set.initialState({ asOf: t - DAY }), history }) as unknown as TriggerState;
+  const good = {
+    count: 2,
+    first: t - 3 * DAY,
+    last: t - 2 * DAY,
+    recent: [t - 3 * DAY, t - 2 * DAY],
+  };
+
+  it('reads well-formed entries', () => {
+    const r = set.evaluate(
+      { customerId: 'c1', state: withHistory({ login: good, order_placed: good }) },
+      t,
+    );
+    expect(r.nextEvaluationAt).toBe(t - 2 * DAY + 7 * DAY);
+  });
+
+  it('rejects an entry that is not one wherever the rules read it, naming its path', () => {
+    const messages = [
+      // read by the inactivity trigger
+      () => set.evaluate({ customerId: 'c1', state: withHistory({ login: null }) }, t),
+      () =>
+        set.evaluate(
+          { customerId: 'c1', state: withHistory({ login: { ...good, first: t, last: t - DAY } }) },
+          t,
+        ),
+      () =>
+        set.evaluate(
+          { customerId: 'c1', state: withHistory({ login: { ...good, recent: ['x'] } }) },
+          t,
+        ),
+      // read by a $events condition
+      () =>
+        set.evaluate(
+          { customerId: 'c1', state: withHistory({ login: good, report_created: { count: '3' } }) },
+          t,
+        ),
+      // folded with a new event of its type
+      () =>
+        set.evaluate(
+          {
+            customerId: 'c1',
+            state: withHistory({ login: good, order_placed: 7 }),
+            events: [ev('o1', 'order_placed', t - HOUR)],
+          },
+          t,
+        ),
+      // read to see whether a waiting cart was followed by an order
+      () => {
+        const waiting = set.evaluate(
+          { customerId: 'c1', events: [ev('c1', 'cart_added', t - HOUR)] },
+          t,
+        ).state;
+        return set.evaluate(
+          {
+            customerId: 'c1',
+            state: {
+              ...waiting,
+              history: { ...waiting.history, order_placed: { count: 0 } },
+            } as unknown as TriggerState,
+          },
+          t + HOUR,
+        );
+      },
+    ].map((f) => {
+      try {
+        f();
+        return 'no error';
+      } catch (error) {
+        expect(error).toBeInstanceOf(RetentionInputError);
+        return (error as Error).message;
+      }
+    });
+    expect(messages).toMatchInlineSnapshot(`
+      [
+        "CompiledRules.evaluate: context.state.history.login has an invalid value (expected a history entry { count, first, last, recent? } written by this library; received null)",
+        "CompiledRules.evaluate: context.state.history.login has an invalid value (expected a history entry { count, first, last, recent? } written by this library; received object)",
+        "CompiledRules.evaluate: context.state.history.login has an invalid value (expected a history entry { count, first, last, recent? } written by this library; received object)",
+        "CompiledRules.evaluate: context.state.history.report_created has an invalid value (expected a history entry { count, first, last, recent? } written by this library; received object)",
+        "CompiledRules.evaluate: context.state.history.order_placed has an invalid value (expected a history entry { count, first, last, recent? } written by this library; received integer)",
+        "CompiledRules.evaluate: context.state.history.order_placed has an invalid value (expected a history entry { count, first, last, recent? } written by this library; received object)",
+      ]
+    `);
+  });
+});
+
 describe('compileRules', () => {
   it('reports every invalid rule with its index and path', () => {
     const bad = [

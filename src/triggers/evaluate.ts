@@ -37,6 +37,7 @@ import type {
 import {
   type EventTypeHistory,
   foldHistory,
+  type HistoryLocation,
   historyOf,
   type NormalizedTriggerEvent,
   normalizeEvents,
@@ -87,8 +88,8 @@ const CALENDAR_SLACK = 2 * 86_400_000;
  * tell (older instants were evicted from `recent`), it answers yes: an action is never sent after
  * an exit that may have happened.
  */
-function happenedBetween(history: TriggerHistory, type: string, from: number, to: number): boolean {
-  const h = historyOf(history, type);
+function happenedBetween(w: Work, type: string, from: number, to: number): boolean {
+  const h = historyOf(w.history, type, w.historyWhere);
   if (h === undefined || h.last <= from || h.first > to) return false;
   if (h.first > from || h.last <= to) return true;
   const recent = h.recent;
@@ -100,14 +101,9 @@ function happenedBetween(history: TriggerHistory, type: string, from: number, to
   return true;
 }
 
-function endedBetween(
-  r: CompiledRule,
-  history: TriggerHistory,
-  from: number,
-  to: number,
-): 'exit' | 'goal' | null {
-  for (const type of r.exitEvents) if (happenedBetween(history, type, from, to)) return 'exit';
-  for (const type of r.goalEvents) if (happenedBetween(history, type, from, to)) return 'goal';
+function endedBetween(w: Work, r: CompiledRule, from: number, to: number): 'exit' | 'goal' | null {
+  for (const type of r.exitEvents) if (happenedBetween(w, type, from, to)) return 'exit';
+  for (const type of r.goalEvents) if (happenedBetween(w, type, from, to)) return 'goal';
   return null;
 }
 
@@ -218,7 +214,7 @@ export function initialState(set: RuleSet, options: TriggerStateOptions): Trigge
     version: 1,
     evaluatedAt: null,
     asOf,
-    history: foldHistory({}, events, set.history),
+    history: foldHistory({}, events, set.history, { fn, root: 'options', path: [] }),
     rules: {},
     pending: [],
     sent: [],
@@ -453,7 +449,7 @@ function historyAt(w: Work, slot: number, type: string): EventTypeHistory | unde
   const cache = cacheOf(w);
   const cached = cache[slot];
   if (cached !== undefined) return cached === UNDEFINED ? undefined : (cached as EventTypeHistory);
-  const h = historyOf(w.history, type);
+  const h = historyOf(w.history, type, w.historyWhere);
   cache[slot] = h ?? UNDEFINED;
   return h;
 }
@@ -577,6 +573,8 @@ interface Work {
   readonly floor: number;
   readonly events: readonly NormalizedTriggerEvent[];
   readonly history: TriggerHistory;
+  /** Where the stored history sits in the input, for errors about its entries. */
+  readonly historyWhere: HistoryLocation;
   /** The facts, as given. */
   readonly facts: Record<string, unknown>;
   /** The facts with the `$events` view, made when the first rule that reads it needs it. */
@@ -694,7 +692,9 @@ function prepare(
       ? NO_EVENTS
       : normalizeEvents(context.events, fn, 'context.events');
   const prevHistory = prev?.history ?? {};
-  const history = events.length === 0 ? prevHistory : foldHistory(prevHistory, events, set.history);
+  const historyWhere: HistoryLocation = { fn, root: 'context.state', path: ['history'] };
+  const history =
+    events.length === 0 ? prevHistory : foldHistory(prevHistory, events, set.history, historyWhere);
   return {
     prev,
     work: {
@@ -705,6 +705,7 @@ function prepare(
       floor: prev?.asOf ?? Number.NEGATIVE_INFINITY,
       events,
       history,
+      historyWhere,
       facts,
       viewScope: undefined,
       view: undefined,
@@ -733,7 +734,7 @@ function cancelEnded(
 ): void {
   for (const p of pending) {
     if (p.at <= w.now) continue;
-    const reason = exitNow ?? endedBetween(r, w.history, p.since, p.at);
+    const reason = exitNow ?? endedBetween(w, r, p.since, p.at);
     if (reason === null) continue;
     const c: TriggerCancellation = {
       key: p.key,
@@ -781,10 +782,7 @@ function collectEvents(
   for (let i = 0; i < watches.length; i++) {
     const watch = watches[i]!;
     let drop = false;
-    if (
-      t.kind === 'eventWithout' &&
-      happenedBetween(w.history, t.without, watch.since, watch.fireAt)
-    ) {
+    if (t.kind === 'eventWithout' && happenedBetween(w, t.without, watch.since, watch.fireAt)) {
       drop = true;
       w.ex?.occurrences.push({
         occurrence: watch.occurrence,
@@ -976,7 +974,7 @@ function fireReady(
           };
     if (record !== undefined) w.ex!.occurrences.push(record);
     const expired = r.expireMs !== undefined && now - occ.fireAt > r.expireMs;
-    const ended = exitNow ?? (expired ? null : endedBetween(r, w.history, occ.since, now));
+    const ended = exitNow ?? (expired ? null : endedBetween(w, r, occ.since, now));
     if (ended !== null || expired) {
       if (record !== undefined) {
         if (ended !== null) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assertPure } from '../../test/helpers/contracts';
 import { ev } from '../../test/helpers/triggers';
 import { RetentionInputError } from '../core/errors';
-import { updateTriggerHistory } from './updateTriggerHistory';
+import { type TriggerHistory, updateTriggerHistory } from './updateTriggerHistory';
 
 describe('updateTriggerHistory', () => {
   const events = [
@@ -63,6 +63,10 @@ describe('updateTriggerHistory', () => {
       () => updateTriggerHistory({}, [{ ...ev('a', 'login', 1), at: 'soon' }]),
       () => updateTriggerHistory({}, [{ ...ev('a', 'login', 1), type: '' }]),
       () => updateTriggerHistory({}, [ev('a', 'login', 1)], { recentLimit: 0 }),
+      () =>
+        updateTriggerHistory({ login: { count: 'a' } } as unknown as TriggerHistory, [
+          ev('a', 'login', 1),
+        ]),
     ].map((f) => {
       try {
         f();
@@ -77,6 +81,7 @@ describe('updateTriggerHistory', () => {
         "updateTriggerHistory: events[0].at is not a valid instant (expected Date, integer epoch milliseconds or ISO-8601 string with a UTC offset; received string)",
         "updateTriggerHistory: events[0].type has an invalid value (expected a non-empty string of at most 256 characters; received empty string)",
         "updateTriggerHistory: options.recentLimit is out of range (expected a whole number from 1 to 1000)",
+        "updateTriggerHistory: history.login has an invalid value (expected a history entry { count, first, last, recent? } written by this library; received object)",
       ]
     `);
   });

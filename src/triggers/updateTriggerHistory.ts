@@ -53,9 +53,65 @@ export interface UpdateTriggerHistoryOptions {
 const FORBIDDEN_TYPES = new Set(['__proto__', 'constructor', 'prototype']);
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** The entry of one event type, read through own properties only. @internal */
-export function historyOf(history: TriggerHistory, type: string): EventTypeHistory | undefined {
-  return hasOwn.call(history, type) ? history[type] : undefined;
+/** Where a history sits in the caller's input, for errors. @internal */
+export interface HistoryLocation {
+  readonly fn: string;
+  readonly root: string;
+  readonly path: readonly (string | number)[];
+}
+
+/**
+ * The entry of one event type, read through own properties only and checked cheaply (a history
+ * comes from the caller's storage): a whole count of at least 1, first and last instants in
+ * order, and `recent`, when present, an array whose ends are instants between them. A stored
+ * entry that is not one throws instead of reading as a count of `'a'` or a last login of `null`.
+ *
+ * @internal
+ */
+export function historyOf(
+  history: TriggerHistory,
+  type: string,
+  where: HistoryLocation,
+): EventTypeHistory | undefined {
+  if (!hasOwn.call(history, type)) return undefined;
+  const h: unknown = history[type];
+  if (h === undefined || isHistoryEntry(h)) return h;
+  return failInput(
+    { fn: where.fn, path: [...where.path, type], root: where.root },
+    {
+      code: 'invalid_value',
+      path: [],
+      expected: 'a history entry { count, first, last, recent? } written by this library',
+      received: describeType(h),
+    },
+  );
+}
+
+function isHistoryEntry(h: unknown): h is EventTypeHistory {
+  if (typeof h !== 'object' || h === null) return false;
+  const e = h as { count?: unknown; first?: unknown; last?: unknown; recent?: unknown };
+  const { count, first, last, recent } = e;
+  if (
+    !Number.isSafeInteger(count) ||
+    (count as number) < 1 ||
+    !Number.isSafeInteger(first) ||
+    !Number.isSafeInteger(last) ||
+    (first as number) > (last as number)
+  ) {
+    return false;
+  }
+  if (recent === undefined) return true;
+  if (!Array.isArray(recent)) return false;
+  const n = recent.length;
+  if (n === 0) return true;
+  const lo: unknown = recent[0];
+  const hi: unknown = recent[n - 1];
+  return (
+    Number.isSafeInteger(lo) &&
+    Number.isSafeInteger(hi) &&
+    (lo as number) >= (first as number) &&
+    (hi as number) <= (last as number)
+  );
 }
 
 /** A normalised event: instant in epoch milliseconds, properties defaulted. @internal */
@@ -177,6 +233,7 @@ export function foldHistory(
   history: TriggerHistory,
   events: readonly NormalizedTriggerEvent[],
   options: HistoryOptions,
+  where: HistoryLocation,
 ): TriggerHistory {
   let out: Record<string, EventTypeHistory> | undefined;
   for (const e of events) {
@@ -185,7 +242,7 @@ export function foldHistory(
     // Object.assign is much faster than a spread; a stored history may hold a '__proto__' key
     // only if someone wrote one in, and then the spread keeps it an own property
     out ??= Object.hasOwn(history, '__proto__') ? { ...history } : Object.assign({}, history);
-    const old = historyOf(out, type);
+    const old = historyOf(out, type, where);
     const count = (old?.count ?? 0) + 1;
     const first = old === undefined || e.at < old.first ? e.at : old.first;
     const last = old === undefined || e.at > old.last ? e.at : old.last;
@@ -210,7 +267,8 @@ export function foldHistory(
  * @param events - Events of one customer, in any order.
  * @param options - See {@link UpdateTriggerHistoryOptions}.
  * @returns The new history.
- * @throws {RetentionInputError} When an event has no id or type, or an invalid instant.
+ * @throws {RetentionInputError} When an event has no id or type, or an invalid instant, or when
+ *   the history is not an object or an entry it holds for a folded type is not a history entry.
  *
  * @example
  * const history = updateTriggerHistory(undefined, [
@@ -244,5 +302,9 @@ export function updateTriggerHistory(
       { code: 'invalid_type', path: [], expected: 'an object', received: describeType(history) },
     );
   }
-  return foldHistory(history ?? {}, normalizeEvents(events, fn, 'events'), resolved);
+  return foldHistory(history ?? {}, normalizeEvents(events, fn, 'events'), resolved, {
+    fn,
+    root: 'history',
+    path: [],
+  });
 }
