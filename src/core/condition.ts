@@ -825,8 +825,8 @@ export function compileCondition(
 /**
  * {@link compileCondition} with the fact reader a module supplies: `read(path)` returns the
  * function that reads the path's value from whatever root the module passes to `evaluate` and
- * `explain` (the triggers pass their per-evaluation state, which reads each path once and the
- * `$events` view without copying the facts). Not exported from the package.
+ * `explain` (the triggers pass their per-evaluation state, which reads each path once, and
+ * `$events` paths from the customer's history). Not exported from the package.
  *
  * @internal
  */

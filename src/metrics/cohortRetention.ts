@@ -3,10 +3,9 @@ import { describeType, failInput, RetentionError } from '../core/errors';
 import type { Instant, InstantInput } from '../core/instant';
 import type { Granularity } from '../core/period';
 import type { JsonValue } from '../core/validate';
-import { CustomerIndex, hashId } from './customerIndex';
+import { BlockIds, CustomerIndex } from './customerIndex';
 import type { MetricEvent } from './inputs';
 import {
-  BLOCK,
   checkRecord,
   finiteOrNull,
   MetricAccumulator,
@@ -224,26 +223,20 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     this.bits = new PeriodBits(this.rolling ? [NO_KEY, NO_RETURN] : [NO_KEY]);
   }
 
-  /** Per position in the current block: the id hashed by `prefetchBlock` (or undefined), its hash, its row hint. */
-  private readonly blockIds: (string | undefined)[] = [];
-  private readonly blockHashes = new Int32Array(BLOCK);
-  private readonly blockRows = new Int32Array(BLOCK);
-  /** Keeps the prefetching loads from being optimised away. */
-  private sink = 0;
+  private readonly block = new BlockIds();
 
-  private row(id: string): number {
-    const row = this.index.row(id);
+  /** The row of `id` (see {@link BlockIds.row} for `j`), with room in the bits. */
+  private row(id: string, j?: number): number {
+    const row = this.block.row(this.index, id, j);
     if (row >= this.bits.rows) this.bits.ensureRows(row + 1);
     return row;
   }
 
-  protected override prefetchBlock(block: readonly MetricEvent[], n: number): void {
-    const ids = this.blockIds;
-    const hashes = this.blockHashes;
+  protected override prefetchBlock(events: readonly MetricEvent[], n: number): void {
+    const block = this.block;
     for (let j = 0; j < n; j++) {
-      const e = block[j];
+      const e = events[j];
       let id: string | undefined;
-      let h = 0;
       if (typeof e === 'object' && e !== null) {
         const c = e.customerId;
         const t = e.type;
@@ -253,21 +246,20 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
           (this.isStart(t) || this.isReturn(t))
         ) {
           id = c;
-          h = hashId(c);
         }
       }
-      ids[j] = id;
-      hashes[j] = h;
+      block.set(j, id);
     }
-    const rows = this.blockRows;
-    let sink = this.index.prefetch(hashes, n, rows);
+    block.prefetch(this.index, n);
+    const rows = block.rows;
     const bits = this.bits;
     const capacity = bits.rows;
+    let loaded = 0;
     for (let j = 0; j < n; j++) {
       const r = rows[j]!;
-      if (r >= 0 && r < capacity) sink ^= bits.headOf(r);
+      if (r >= 0 && r < capacity) loaded ^= bits.headOf(r);
     }
-    this.sink ^= sink;
+    block.keep(loaded);
   }
 
   private returned(row: number, key: number): void {
@@ -276,18 +268,7 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     } else this.bits.set(row, key);
   }
 
-  protected accept(event: MetricEvent, index: number): void {
-    this.fold(event, index, undefined, 0);
-  }
-
-  protected override acceptInBlock(event: MetricEvent, index: number, j: number): void {
-    const hashed = this.blockIds[j];
-    this.blockIds[j] = undefined;
-    this.fold(event, index, hashed, this.blockHashes[j]!);
-  }
-
-  /** Validates and folds one event; `h` is the hash of `hashed`, when that is its id. */
-  private fold(event: MetricEvent, index: number, hashed: string | undefined, h: number): void {
+  protected accept(event: MetricEvent, index: number, j?: number): void {
     const site = this.site;
     checkRecord(event, site, index);
     const id = readId(event.customerId, site, index);
@@ -300,8 +281,7 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     const isReturn = this.isReturn(type);
     if (!isStart && !isReturn) return;
     const key = this.keyOf(at);
-    const row = id === hashed ? this.index.rowHashed(id, h) : this.index.row(id);
-    if (row >= this.bits.rows) this.bits.ensureRows(row + 1);
+    const row = this.row(id, j);
     if (isStart) this.bits.lowerHead(row, key);
     if (isReturn) this.returned(row, key);
   }

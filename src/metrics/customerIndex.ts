@@ -13,6 +13,8 @@
  * @module
  */
 
+import { BLOCK } from './internal';
+
 const EMPTY = -1;
 /** Code units per arena chunk (2 MiB). */
 const CHUNK_BITS = 20;
@@ -30,6 +32,48 @@ export function hashId(id: string): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return h ^ (h >>> 16);
+}
+
+/**
+ * The customer ids of one block of records in `addAll` (see `MetricAccumulator.prefetchBlock`):
+ * hashed once to bring the block's rows into the cache, and the hash used again when each record
+ * is accepted. It holds at most one block's id strings (until they are looked up, or the next
+ * block replaces them).
+ */
+export class BlockIds {
+  private readonly ids: (string | undefined)[] = [];
+  private readonly hashes = new Int32Array(BLOCK);
+  /** After {@link prefetch}: per position, the row the index's slot names (a hint), or -1. */
+  readonly rows = new Int32Array(BLOCK);
+  /** Keeps the prefetching loads from being optimised away. */
+  private sink = 0;
+
+  /** The id of the record at position `j` (undefined: a record not worth a lookup). */
+  set(j: number, id: string | undefined): void {
+    this.ids[j] = id;
+    this.hashes[j] = id === undefined ? 0 : hashId(id);
+  }
+
+  /** Loads what looking up the first `n` ids will read (`CustomerIndex.prefetch`); fills `rows`. */
+  prefetch(index: CustomerIndex, n: number): void {
+    this.keep(index.prefetch(this.hashes, n, this.rows));
+  }
+
+  /** Keeps a value the caller loaded while prefetching its own per-row state. */
+  keep(loaded: number): void {
+    this.sink ^= loaded;
+  }
+
+  /**
+   * The row of `id` (`index.row`), for the record at block position `j` when accepted in a block:
+   * the hash computed for that position is reused when it is this id's.
+   */
+  row(index: CustomerIndex, id: string, j: number | undefined): number {
+    if (j === undefined) return index.row(id);
+    const hashed = this.ids[j];
+    this.ids[j] = undefined;
+    return id === hashed ? index.rowHashed(id, this.hashes[j]!) : index.row(id);
+  }
 }
 
 /** Int32 cells per slot: hash, arena position (-1: empty), row. */

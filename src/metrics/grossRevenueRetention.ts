@@ -1,6 +1,6 @@
 import type { Accumulator } from '../core/accumulator';
 import type { MrrChange } from '../core/records';
-import { baseRetention, MrrLedger, type RevenueOptions, resolveRevenueOptions } from './mrrLedger';
+import { MrrLedger, type RevenueOptions, resolveRevenueOptions } from './mrrLedger';
 import type { MetricSnapshot } from './snapshot';
 
 /**
@@ -30,7 +30,7 @@ export interface GrossRevenueRetentionResult {
 const KIND = 'retention-kit/grossRevenueRetention';
 
 function project(ledger: MrrLedger<GrossRevenueRetentionResult>): GrossRevenueRetentionResult {
-  const b = baseRetention(ledger.totals());
+  const b = ledger.totals().base;
   const retainedMrr = b.startingMrr - b.contraction - b.churn;
   return {
     rate: b.startingMrr > 0 ? retainedMrr / b.startingMrr : null,

@@ -120,8 +120,11 @@ export abstract class MetricAccumulator<TRecord, TResult>
     this.optionsText = canonical(options);
   }
 
-  /** Validates one record and folds it into the state. */
-  protected abstract accept(record: TRecord, index: number): void;
+  /**
+   * Validates one record and folds it into the state. `j` is the record's position in the block
+   * last given to `prefetchBlock`, when `addAll` works in blocks (see `BlockIds`); else undefined.
+   */
+  protected abstract accept(record: TRecord, index: number, j?: number): void;
   /** The state as JSON. */
   protected abstract state(): JsonValue;
   /** Folds another partition's state (already checked to have the same kind and options). */
@@ -151,17 +154,12 @@ export abstract class MetricAccumulator<TRecord, TResult>
 
   /**
    * An optional hint for `addAll`: called with each block of up to {@link BLOCK} records before
-   * they are accepted one by one with `acceptInBlock(record, index, j)` (`j` the position in the
+   * they are accepted one by one with `accept(record, index, j)` (`j` the position in the
    * block). A calculator whose per-customer state does not fit in the cache uses it to load the
-   * block's customers' rows together (see `CustomerIndex.prefetch`); it must not change the
-   * state nor throw, whatever the records are: validation stays in `acceptInBlock`.
+   * block's customers' rows together (see `BlockIds`); it must not change the state nor throw,
+   * whatever the records are: validation stays in `accept`.
    */
   protected prefetchBlock?(block: readonly TRecord[], n: number): void;
-
-  /** `accept` for the record at position `j` of the block last given to `prefetchBlock`. */
-  protected acceptInBlock(record: TRecord, index: number, _j: number): void {
-    this.accept(record, index);
-  }
 
   private addBlocks(records: Iterable<TRecord>): this {
     const block: TRecord[] = [];
@@ -175,7 +173,7 @@ export abstract class MetricAccumulator<TRecord, TResult>
       const size = n;
       n = 0;
       for (let j = 0; j < size; j++) {
-        this.acceptInBlock(block[j]!, index, j);
+        this.accept(block[j]!, index, j);
         index++;
       }
       accepting = false;

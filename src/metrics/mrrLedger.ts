@@ -13,9 +13,8 @@ import type { Instant, InstantInput } from '../core/instant';
 import { type CurrencyConverter, isCurrencyCode } from '../core/money';
 import type { MrrChange } from '../core/records';
 import type { JsonValue } from '../core/validate';
-import { CustomerIndex, hashId } from './customerIndex';
+import { BlockIds, CustomerIndex } from './customerIndex';
 import {
-  BLOCK,
   checkRecord,
   finiteOrNull,
   growF64,
@@ -182,32 +181,18 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
     this.currency = o.currency;
   }
 
-  /** Per position in the current block: the id hashed by `prefetchBlock` (or undefined), its hash, its row hint. */
-  private readonly blockIds: (string | undefined)[] = [];
-  private readonly blockHashes = new Int32Array(BLOCK);
-  private readonly blockRows = new Int32Array(BLOCK);
-  /** Keeps the prefetching loads from being optimised away. */
-  private sink = 0;
+  private readonly block = new BlockIds();
 
-  protected override prefetchBlock(block: readonly MrrChange[], n: number): void {
-    const ids = this.blockIds;
-    const hashes = this.blockHashes;
+  protected override prefetchBlock(changes: readonly MrrChange[], n: number): void {
+    const block = this.block;
     for (let j = 0; j < n; j++) {
-      const c = block[j];
-      let id: string | undefined;
-      let h = 0;
-      if (typeof c === 'object' && c !== null) {
-        const value = c.customerId;
-        if (typeof value === 'string') {
-          id = value;
-          h = hashId(value);
-        }
-      }
-      ids[j] = id;
-      hashes[j] = h;
+      const c = changes[j];
+      const id = typeof c === 'object' && c !== null ? c.customerId : undefined;
+      block.set(j, typeof id === 'string' ? id : undefined);
     }
-    const rows = this.blockRows;
-    let sink = this.index.prefetch(hashes, n, rows);
+    block.prefetch(this.index, n);
+    const rows = block.rows;
+    let loaded = 0;
     // the customers' rows, then their first subscriptions' rows
     const cust = this.cust;
     const count = this.custCount;
@@ -218,19 +203,14 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
     const subs = this.subs;
     for (let j = 0; j < n; j++) {
       const sub = rows[j]!;
-      if (sub !== NONE) sink += subs[sub * S]!;
+      if (sub !== NONE) loaded += subs[sub * S]!;
     }
-    this.sink ^= sink;
+    block.keep(loaded);
   }
 
-  protected override acceptInBlock(change: MrrChange, index: number, j: number): void {
-    const hashed = this.blockIds[j];
-    this.blockIds[j] = undefined;
-    this.take(change, index, hashed, this.blockHashes[j]!);
-  }
-
-  private customer(id: string, hashed?: string, h = 0): number {
-    const row = id === hashed ? this.index.rowHashed(id, h) : this.index.row(id);
+  /** The row of customer `id` (see {@link BlockIds.row} for `j`), adding it when new. */
+  private customer(id: string, j?: number): number {
+    const row = this.block.row(this.index, id, j);
     if (row === this.custCount) {
       this.custCount++;
       this.cust = growI32(this.cust, this.custCount * C, 0);
@@ -317,12 +297,7 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
     );
   }
 
-  protected accept(change: MrrChange, index: number): void {
-    this.take(change, index, undefined, 0);
-  }
-
-  /** Validates and folds one change; `h` is the hash of `hashed`, when that is its customer id. */
-  private take(change: MrrChange, index: number, hashed: string | undefined, h: number): void {
+  protected accept(change: MrrChange, index: number, j?: number): void {
     const site = this.site;
     checkRecord(change, site, index);
     const id = readId(change.customerId, site, index);
@@ -383,7 +358,7 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
         },
       );
     }
-    const customer = this.customer(id, hashed, h);
+    const customer = this.customer(id, j);
     this.fold(customer, this.subscription(customer, sub ?? ''), at, mrr);
   }
 
@@ -479,7 +454,6 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
     let endingMrr = 0;
     let customersAtStart = 0;
     let customersAtEnd = 0;
-    let customers = 0;
     let baseStarting = 0;
     let baseEnding = 0;
     let expansion = 0;
@@ -499,7 +473,6 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
       if (close > 0) customersAtEnd++;
       if (open <= 0) continue;
       customersAtStart++;
-      customers++;
       baseStarting += open;
       baseEnding += close;
       if (close === 0) {
@@ -517,7 +490,7 @@ export class MrrLedger<T> extends MetricAccumulator<MrrChange, T> {
       customersAtEnd,
       base: {
         currency: currency ?? null,
-        customers,
+        customers: customersAtStart,
         startingMrr: baseStarting,
         endingMrr: baseEnding,
         expansion,
@@ -632,9 +605,4 @@ export interface BaseRetention {
   readonly contraction: number;
   readonly churn: number;
   readonly churnedCustomers: number;
-}
-
-/** The base's opening and closing MRR, split into expansion, contraction and churn. */
-export function baseRetention(totals: LedgerTotals): BaseRetention {
-  return totals.base;
 }

@@ -1,6 +1,6 @@
 import type { Accumulator } from '../core/accumulator';
 import type { MrrChange } from '../core/records';
-import { baseRetention, MrrLedger, type RevenueOptions, resolveRevenueOptions } from './mrrLedger';
+import { MrrLedger, type RevenueOptions, resolveRevenueOptions } from './mrrLedger';
 import type { MetricSnapshot } from './snapshot';
 
 /**
@@ -33,7 +33,7 @@ export interface NetRevenueRetentionResult {
 const KIND = 'retention-kit/netRevenueRetention';
 
 function project(ledger: MrrLedger<NetRevenueRetentionResult>): NetRevenueRetentionResult {
-  const b = baseRetention(ledger.totals());
+  const b = ledger.totals().base;
   return {
     rate: b.startingMrr > 0 ? b.endingMrr / b.startingMrr : null,
     currency: b.currency,

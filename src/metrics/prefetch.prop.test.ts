@@ -20,33 +20,30 @@ useMediumSizes();
 
 type Acc = Accumulator<unknown, unknown, MetricSnapshot>;
 
-/** Adds `records` one by one; returns the error message, if any. */
-function oneByOne(acc: Acc, records: readonly unknown[]): string | undefined {
+/** What `run` returns, or the message of the error it throws. */
+function outcomeOf(run: () => unknown): unknown {
   try {
-    for (const r of records) acc.add(r);
+    return run();
   } catch (e) {
     return (e as Error).message;
   }
-  return undefined;
 }
 
-function inBlocks(acc: Acc, records: Iterable<unknown>): string | undefined {
-  try {
+/** Adds `records` one by one; returns the error message, if any. */
+function oneByOne(acc: Acc, records: readonly unknown[]): unknown {
+  return outcomeOf(() => {
+    for (const r of records) acc.add(r);
+  });
+}
+
+function inBlocks(acc: Acc, records: Iterable<unknown>): unknown {
+  return outcomeOf(() => {
     acc.addAll(records);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return undefined;
+  });
 }
 
 /** The result, or the error `result()` throws (two changes of a subscription at one instant). */
-function outcome(acc: Acc): unknown {
-  try {
-    return acc.result();
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
+const outcome = (acc: Acc): unknown => outcomeOf(() => acc.result());
 
 /**
  * Both ways, from arrays and from a generator (also one that throws after its records), agree on

@@ -1,7 +1,7 @@
 import type { Accumulator } from '../core/accumulator';
 import type { MrrChange } from '../core/records';
 import { optionEnum } from './internal';
-import { baseRetention, MrrLedger, type RevenueOptions, resolveRevenueOptions } from './mrrLedger';
+import { MrrLedger, type RevenueOptions, resolveRevenueOptions } from './mrrLedger';
 import type { MetricSnapshot } from './snapshot';
 
 /**
@@ -93,7 +93,7 @@ function make(fn: string, options: RevenueChurnOptions): MrrLedger<RevenueChurnR
           );
         }
       : (ledger: MrrLedger<RevenueChurnResult>) => {
-          const b = baseRetention(ledger.totals());
+          const b = ledger.totals().base;
           return finish(b.startingMrr, b.churn, b.contraction, b.expansion, 0, b.currency);
         };
   return new MrrLedger({ fn, root: 'mrrChanges' }, KIND, o, basis === 'movements', project, {

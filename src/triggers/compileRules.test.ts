@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertPure } from '../../test/helpers/contracts';
+import { assertPure, errorMessages } from '../../test/helpers/contracts';
 import { at, DAY, ev, follow, HOUR, MINUTE, run, summary } from '../../test/helpers/triggers';
 import { actionKey } from '../core/action';
 import { RetentionDefinitionError, RetentionInputError } from '../core/errors';
@@ -790,7 +790,7 @@ describe('the evaluator', () => {
   });
 
   it('rejects malformed input with messages that name the place, not the value', () => {
-    const messages = [
+    const messages = errorMessages(RetentionInputError, [
       () => rules.evaluate({ customerId: '' }, t),
       () => rules.evaluate({ customerId: 'c1', timeZone: 'Mars/Olympus' }, t),
       () => rules.evaluate({ customerId: 'c1' }, 'yesterday'),
@@ -804,15 +804,7 @@ describe('the evaluator', () => {
           },
           t,
         ),
-    ].map((f) => {
-      try {
-        f();
-        return 'no error';
-      } catch (error) {
-        expect(error).toBeInstanceOf(RetentionInputError);
-        return (error as Error).message;
-      }
-    });
+    ]);
     expect(messages).toMatchInlineSnapshot(`
       [
         "CompiledRules.evaluate: context.customerId has an invalid value (expected a non-empty string of at most 256 characters; received empty string)",
@@ -870,7 +862,7 @@ describe('stored history entries', () => {
   });
 
   it('rejects an entry that is not one wherever the rules read it, naming its path', () => {
-    const messages = [
+    const messages = errorMessages(RetentionInputError, [
       // read by the inactivity trigger
       () => set.evaluate({ customerId: 'c1', state: withHistory({ login: null }) }, t),
       () =>
@@ -916,15 +908,7 @@ describe('stored history entries', () => {
           t + HOUR,
         );
       },
-    ].map((f) => {
-      try {
-        f();
-        return 'no error';
-      } catch (error) {
-        expect(error).toBeInstanceOf(RetentionInputError);
-        return (error as Error).message;
-      }
-    });
+    ]);
     expect(messages).toMatchInlineSnapshot(`
       [
         "CompiledRules.evaluate: context.state.history.login has an invalid value (expected a history entry { count, first, last, recent? } written by this library; received null)",

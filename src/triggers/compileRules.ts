@@ -289,18 +289,19 @@ export type CompiledTrigger =
  * that read the same fact (`signedUpAt`) read it once per evaluation. @internal
  */
 export interface TriggerFact {
-  /** The index in `RuleSet.view` of the entry the path reads, or -1 to read the facts. */
+  /** The index in `RuleSet.view` of the entry the path reads (-1 with `field` null). */
   readonly view: number;
   /**
-   * For a view path, the field of the entry it reads (`within`: the count in the window of
+   * The field of the view entry the path reads (`within`: the count in the window of
    * `windowMs`), computed from the history entry without building the entry; null for a path
-   * the view entry answers through `get`.
+   * read from the facts through `get`. Rule validation admits no other path into `$events`
+   * (`recent` is read by the window probes only).
    */
   readonly field: 'count' | 'first' | 'last' | 'recent' | 'within' | null;
   /** The window of a `within` field, in milliseconds (0 otherwise). */
   readonly windowMs: number;
-  /** Reads the rest of the path from the view entry, or the whole path from the facts. */
-  readonly get: (from: unknown) => unknown;
+  /** Reads the path from the facts (when `field` is null). */
+  readonly get: (facts: unknown) => unknown;
   /** The slot of the path among the set's trigger facts (`RuleSet.factCount` of them). */
   readonly slot: number;
 }
@@ -326,9 +327,9 @@ export interface CompiledRule {
   /** The event type of an event-driven trigger. */
   readonly triggerEvent: string;
   /**
-   * The entries of the `$events` view (indices in `RuleSet.view`) that the rule's conditions and
-   * templates read. Its templates render against a copy of the facts with the view holding at
-   * least these entries (conditions and trigger facts read their view entries directly).
+   * The entries of the `$events` view (indices in `RuleSet.view`) that the rule's templates read:
+   * they render against a copy of the facts with the view holding at least these entries
+   * (conditions and trigger facts read the history entries directly).
    */
   readonly viewTypes: readonly number[];
   readonly conditions: CompiledCondition | undefined;
@@ -358,11 +359,12 @@ export interface RuleSet {
    */
   readonly view: readonly {
     readonly type: string;
-    /** The slot of `type` in `historyTypes`. */
-    readonly slot: number;
     readonly windows: readonly { readonly label: string; readonly ms: number }[] | undefined;
   }[];
-  /** The event types whose history entries the evaluator reads (view and inactivity), by slot. */
+  /**
+   * The event types whose history entries the evaluator reads, by slot: the view's types first
+   * (entry `i` of `view` has slot `i`), then those only inactivity triggers read.
+   */
   readonly historyTypes: readonly string[];
   /** How many distinct trigger fact paths the rules read (see {@link TriggerFact}). */
   readonly factCount: number;
@@ -389,17 +391,21 @@ function windowOf(path: string): { type: string; label: string; ms: number } | n
 
 /**
  * Compiles a rule's condition to read through the evaluation (see {@link factReader}): each path
- * once per evaluation, shared by every rule that reads it, and `$events` paths from their view
- * entry without a copy of the facts. `evaluate`, `explain` and `nextChange` take the evaluation's
+ * once per evaluation, shared by every rule that reads it, and `$events` paths from the
+ * customer's history entry without a copy of the facts. `evaluate`, `explain` and `nextChange` take the evaluation's
  * state as their root.
  */
 function ruleCondition(condition: Condition, ctx: SetContext): CompiledCondition {
-  return compileConditionReading(condition, (path) => factReader(triggerFact(ctx, path)));
+  return compileConditionReading(condition, (path) => readerOf(ctx, path));
+}
+
+/** The reader of `path` for the set's rules: through the evaluation (see {@link factReader}). */
+function readerOf(ctx: SetContext, path: string): (root: unknown) => unknown {
+  return factReader(triggerFact(ctx, path));
 }
 
 function timed(condition: Condition, ctx: SetContext): TimedCondition {
   const compiled = ruleCondition(condition, ctx);
-  const read = (path: string) => factReader(triggerFact(ctx, path));
   type Probe = (root: unknown, now: number, best: number) => number;
   const probes: Probe[] = [];
   const instant = (v: unknown) => instantOfValue(v);
@@ -408,7 +414,7 @@ function timed(condition: Condition, ctx: SetContext): TimedCondition {
       if (fact === undefined) continue;
       const w = windowOf(fact);
       if (w === null) continue;
-      const recent = read(`$events.${w.type}.recent`);
+      const recent = readerOf(ctx, `$events.${w.type}.recent`);
       probes.push((root, now, best) => {
         const list = recent(root);
         if (!Array.isArray(list)) return best;
@@ -426,7 +432,7 @@ function timed(condition: Condition, ctx: SetContext): TimedCondition {
     else if ('any' in c) c.any.forEach(walk);
     else if ('not' in c) walk(c.not);
     else if (NOW_OPS.has(c.op)) {
-      const get = read(c.fact);
+      const get = readerOf(ctx, c.fact);
       const ms = (parseDuration(c.value as string) as { ms: number }).ms;
       const op = c.op;
       probes.push((root, now, best) => {
@@ -551,8 +557,6 @@ interface SetContext {
   readonly facts: Map<string, TriggerFact>;
 }
 
-const identity = (x: unknown): unknown => x;
-
 /** The slot of an event type in `RuleSet.historyTypes`, added when new. */
 function historySlot(ctx: SetContext, type: string): number {
   let slot = ctx.historySlots.get(type);
@@ -568,27 +572,21 @@ function triggerFact(ctx: SetContext, path: string): TriggerFact {
   let fact = ctx.facts.get(path);
   if (fact !== undefined) return fact;
   const slot = ctx.facts.size;
-  fact = { view: -1, field: null, windowMs: 0, get: makeGetter(path), slot };
+  const get = makeGetter(path);
+  fact = { view: -1, field: null, windowMs: 0, get, slot };
   if (path.startsWith('$events.')) {
     const segments = path.split('.');
     const index = ctx.viewIndex.get(segments[1]!);
-    if (index !== undefined) {
-      const rest = segments.slice(2).join('.');
-      const window = windowOf(path);
-      const field =
-        window !== null
-          ? 'within'
-          : rest === 'count' || rest === 'first' || rest === 'last' || rest === 'recent'
-            ? rest
-            : null;
-      fact = {
-        view: index,
-        field,
-        windowMs: window?.ms ?? 0,
-        get: rest === '' ? identity : makeGetter(rest),
-        slot,
-      };
-    }
+    const rest = segments.slice(2).join('.');
+    const window = windowOf(path);
+    if (window !== null && index !== undefined)
+      fact = { view: index, field: 'within', windowMs: window.ms, get, slot };
+    else if (
+      index !== undefined &&
+      (rest === 'count' || rest === 'first' || rest === 'last' || rest === 'recent')
+    )
+      fact = { view: index, field: rest, windowMs: 0, get, slot };
+    // any other $events path reads the facts, which cannot hold $events: always missing
   }
   ctx.facts.set(path, fact);
   return fact;
@@ -666,7 +664,7 @@ function compileRule(rule: TriggerRule, ctx: SetContext): CompiledRule {
     trigger,
     idleWithoutEvents: trigger.kind === 'event' || trigger.kind === 'eventWithout',
     triggerEvent: trigger.kind === 'event' || trigger.kind === 'eventWithout' ? trigger.event : '',
-    viewTypes: viewTypesOf(pathsOf(rule, false), ctx.viewIndex),
+    viewTypes: viewTypesOf(templatePathsOf(rule), ctx.viewIndex),
     conditions: rule.conditions === undefined ? undefined : ruleCondition(rule.conditions, ctx),
     actions: rule.actions.map((spec) => ({
       spec,
@@ -691,27 +689,36 @@ function compileRule(rule: TriggerRule, ctx: SetContext): CompiledRule {
   };
 }
 
-/**
- * The view entries that paths read, sorted: the type of each `$events.<type>...` path (the rules
- * admit no other path into `$events`; a bare `$events` would read them all).
- */
+/** The view entries that paths read, sorted: the type of each `$events.<type>...` path. */
 function viewTypesOf(paths: readonly string[], viewIndex: ReadonlyMap<string, number>): number[] {
   const out = new Set<number>();
   for (const p of paths) {
-    if (p === '$events') for (const i of viewIndex.values()) out.add(i);
-    else if (p.startsWith('$events.')) {
-      const i = viewIndex.get(p.split('.')[1]!);
-      if (i !== undefined) out.add(i);
-    }
+    if (!p.startsWith('$events.')) continue;
+    const i = viewIndex.get(p.split('.')[1]!);
+    if (i !== undefined) out.add(i);
   }
   return [...out].sort((a, b) => a - b);
 }
 
+/** Every path the templates of a rule's actions read. */
+function templatePathsOf(rule: TriggerRule): string[] {
+  const out: string[] = [];
+  const visit = (value: unknown) => {
+    if (typeof value === 'string' && value.includes('{{')) {
+      const parsed = parseTemplate(value);
+      if (!('issues' in parsed)) out.push(...parsed.variables);
+    } else if (Array.isArray(value)) value.forEach(visit);
+    else if (typeof value === 'object' && value !== null) Object.values(value).forEach(visit);
+  };
+  for (const a of rule.actions) visit(a.params ?? {});
+  return out;
+}
+
 /**
- * Every `$`-free and `$events` path a rule reads (conditions, templates and, unless
- * `triggerFacts` is false, the fact of a date, milestone or inactivity trigger).
+ * Every `$`-free and `$events` path a rule reads (conditions, the fact of a date, milestone or
+ * inactivity trigger, templates).
  */
-function pathsOf(rule: TriggerRule, triggerFacts = true): string[] {
+function pathsOf(rule: TriggerRule): string[] {
   const out: string[] = [];
   const fromCondition = (c: Condition | undefined) => {
     if (c === undefined) return;
@@ -722,19 +729,12 @@ function pathsOf(rule: TriggerRule, triggerFacts = true): string[] {
   };
   const t = rule.trigger;
   if (t.kind === 'condition') fromCondition(t.condition);
-  if (triggerFacts && (t.kind === 'date' || t.kind === 'milestone')) out.push(t.fact);
-  if (triggerFacts && t.kind === 'inactivity' && t.since !== undefined) out.push(t.since);
+  if (t.kind === 'date' || t.kind === 'milestone') out.push(t.fact);
+  if (t.kind === 'inactivity' && t.since !== undefined) out.push(t.since);
   fromCondition(rule.conditions);
   fromCondition(rule.exit?.condition);
   fromCondition(rule.goal?.condition);
-  const visit = (value: unknown) => {
-    if (typeof value === 'string' && value.includes('{{')) {
-      const parsed = parseTemplate(value);
-      if (!('issues' in parsed)) out.push(...parsed.variables);
-    } else if (Array.isArray(value)) value.forEach(visit);
-    else if (typeof value === 'object' && value !== null) Object.values(value).forEach(visit);
-  };
-  for (const a of rule.actions) visit(a.params ?? {});
+  out.push(...templatePathsOf(rule));
   return out;
 }
 
@@ -851,9 +851,7 @@ export function compileRules(
       }
     }
   }
-  const view = [...viewTypes]
-    .sort()
-    .map((type, slot) => ({ type, slot, windows: windows.get(type) }));
+  const view = [...viewTypes].sort().map((type) => ({ type, windows: windows.get(type) }));
   const ctx: SetContext = {
     globalCaps,
     viewIndex: new Map(view.map((v, i) => [v.type, i])),

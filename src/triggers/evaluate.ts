@@ -201,6 +201,18 @@ const NO_SENT: readonly CappedAction[] = /* @__PURE__ */ Object.freeze([]);
 const NO_ACTIONS: readonly PlannedAction[] = /* @__PURE__ */ Object.freeze([]);
 const NO_CANCELLATIONS: readonly TriggerCancellation[] = /* @__PURE__ */ Object.freeze([]);
 
+/** Where `evaluate` and `explain` find the stored history, for errors about its entries. */
+const EVALUATE_HISTORY: HistoryLocation = {
+  fn: 'CompiledRules.evaluate',
+  root: 'context.state',
+  path: ['history'],
+};
+const EXPLAIN_HISTORY: HistoryLocation = {
+  fn: 'CompiledRules.explain',
+  root: 'context.state',
+  path: ['history'],
+};
+
 /** A fresh state, seeded with past events and a starting instant. @internal */
 export function initialState(set: RuleSet, options: TriggerStateOptions): TriggerState {
   const fn = 'CompiledRules.initialState';
@@ -391,14 +403,12 @@ function scopeFor(w: Work, r: CompiledRule): Record<string, unknown> {
   const types = r.viewTypes;
   if (types.length === 0) return w.facts;
   let scope = w.viewScope;
-  let view = w.view;
-  if (scope === undefined || view === undefined) {
+  if (scope === undefined) {
     scope = copyOwn(w.facts);
-    view = {};
-    scope.$events = view;
+    scope.$events = {};
     w.viewScope = scope;
-    w.view = view;
   }
+  const view = scope.$events as Record<string, unknown>;
   const cache = cacheOf(w);
   const { set } = w;
   const at = set.historyTypes.length + set.view.length + set.factCount;
@@ -434,7 +444,7 @@ function entryOf(w: Work, i: number): unknown {
   let entry = cache[at];
   if (entry === undefined) {
     const spec = w.set.view[i]!;
-    entry = viewEntry(spec, historyAt(w, spec.slot, spec.type), w.now);
+    entry = viewEntry(spec, historyAt(w, i, spec.type), w.now);
     cache[at] = entry;
   }
   return entry;
@@ -455,33 +465,31 @@ function historyAt(w: Work, slot: number, type: string): EventTypeHistory | unde
 }
 
 /**
- * The value of a trigger's fact, read once per evaluation: from the facts (a path outside
- * `$events`, whose value the copy in the scope shares), or from its entry of the `$events` view
- * (the same value the view holds, without building the rest of it).
+ * The value of a rule's fact path (a trigger's, a condition's), read once per evaluation: from
+ * the facts, or, for a `$events` path, from the history entry (see {@link viewField}).
  */
 function readFact(w: Work, f: TriggerFact): unknown {
   const cache = cacheOf(w);
   const at = w.set.historyTypes.length + w.set.view.length + f.slot;
   const cached = cache[at];
   if (cached !== undefined) return cached === UNDEFINED ? undefined : cached;
-  const value =
-    f.view < 0 ? f.get(w.facts) : f.field === null ? f.get(entryOf(w, f.view)) : viewField(w, f);
+  const field = f.field;
+  const value = field === null ? f.get(w.facts) : viewField(w, f, field);
   cache[at] = value === undefined ? UNDEFINED : value;
   return value;
 }
 
 /**
- * The value {@link viewEntry} would hold in the field `f.field` of the entry `f.view`, read from
+ * The value {@link viewEntry} would hold in the field `field` of the entry `f.view`, read from
  * the history entry without building the entry: a windowed type's entry copies the history
  * entry's fields (count 0 for a type never seen); any other type's entry is the history entry
  * itself, read through own properties (or `{ count: 0 }`).
  */
-function viewField(w: Work, f: TriggerFact): unknown {
-  const field = f.field;
+function viewField(w: Work, f: TriggerFact, field: NonNullable<TriggerFact['field']>): unknown {
   const spec = w.set.view[f.view]!;
-  const h = historyAt(w, spec.slot, spec.type);
+  const h = historyAt(w, f.view, spec.type);
   if (field === 'within') return countWithin(h?.recent, w.now - f.windowMs, w.now);
-  if (field === null || h === undefined) return field === 'count' ? 0 : undefined;
+  if (h === undefined) return field === 'count' ? 0 : undefined;
   if (spec.windows === undefined && !hasOwn.call(h, field)) return undefined;
   switch (field) {
     case 'count':
@@ -579,8 +587,6 @@ interface Work {
   readonly facts: Record<string, unknown>;
   /** The facts with the `$events` view, made when the first rule that reads it needs it. */
   viewScope: Record<string, unknown> | undefined;
-  /** The `$events` view in `viewScope`. */
-  view: Record<string, unknown> | undefined;
   /** What this evaluation has looked up, read and computed so far: see {@link cacheOf}. */
   cache: unknown[] | undefined;
   /** Whether an event-driven rule's stored state may have an occurrence waiting. */
@@ -692,7 +698,7 @@ function prepare(
       ? NO_EVENTS
       : normalizeEvents(context.events, fn, 'context.events');
   const prevHistory = prev?.history ?? {};
-  const historyWhere: HistoryLocation = { fn, root: 'context.state', path: ['history'] };
+  const historyWhere = explain ? EXPLAIN_HISTORY : EVALUATE_HISTORY;
   const history =
     events.length === 0 ? prevHistory : foldHistory(prevHistory, events, set.history, historyWhere);
   return {
@@ -708,7 +714,6 @@ function prepare(
       historyWhere,
       facts,
       viewScope: undefined,
-      view: undefined,
       cache: undefined,
       idleWaiting: false,
       explain,

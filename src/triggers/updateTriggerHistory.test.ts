@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertPure } from '../../test/helpers/contracts';
+import { assertPure, errorMessages } from '../../test/helpers/contracts';
 import { ev } from '../../test/helpers/triggers';
 import { RetentionInputError } from '../core/errors';
 import { type TriggerHistory, updateTriggerHistory } from './updateTriggerHistory';
@@ -59,7 +59,7 @@ describe('updateTriggerHistory', () => {
   });
 
   it('rejects malformed events and options', () => {
-    const messages = [
+    const messages = errorMessages(RetentionInputError, [
       () => updateTriggerHistory({}, [{ ...ev('a', 'login', 1), at: 'soon' }]),
       () => updateTriggerHistory({}, [{ ...ev('a', 'login', 1), type: '' }]),
       () => updateTriggerHistory({}, [ev('a', 'login', 1)], { recentLimit: 0 }),
@@ -67,15 +67,7 @@ describe('updateTriggerHistory', () => {
         updateTriggerHistory({ login: { count: 'a' } } as unknown as TriggerHistory, [
           ev('a', 'login', 1),
         ]),
-    ].map((f) => {
-      try {
-        f();
-        return 'no error';
-      } catch (error) {
-        expect(error).toBeInstanceOf(RetentionInputError);
-        return (error as Error).message;
-      }
-    });
+    ]);
     expect(messages).toMatchInlineSnapshot(`
       [
         "updateTriggerHistory: events[0].at is not a valid instant (expected Date, integer epoch milliseconds or ISO-8601 string with a UTC offset; received string)",

@@ -22,7 +22,7 @@ describe('winbackActionKey', () => {
         part,
         fc.integer({ min: 1, max: 99 }),
         (customer, definition, occurrence, step, version) => {
-          expect(winbackActionKey(customer, definition, version, occurrence, step)).toBe(
+          expect(winbackActionKey(customer, definition, occurrence, step)).toBe(
             actionKey(customer, {
               module: 'winback',
               definitionId: definition,
@@ -36,7 +36,7 @@ describe('winbackActionKey', () => {
       { numRuns: 500 },
     );
     // a short key after a long one hashes only its own bytes
-    expect(winbackActionKey('c', 'w', 1, 'o', 's')).toBe(
+    expect(winbackActionKey('c', 'w', 'o', 's')).toBe(
       actionKey('c', {
         module: 'winback',
         definitionId: 'w',
@@ -47,12 +47,12 @@ describe('winbackActionKey', () => {
     );
   });
 
-  it('equals core actionKey at every length as its buffer grows', async () => {
+  it("equals core actionKey at every length as core's key buffer grows", async () => {
     vi.resetModules();
     const fresh = await import('./keys');
     for (let n = 1; n <= 1200; n++) {
       const customer = 'c'.repeat(n);
-      expect(fresh.winbackActionKey(customer, 'w', 1, 'o', 's')).toBe(
+      expect(fresh.winbackActionKey(customer, 'w', 'o', 's')).toBe(
         actionKey(customer, {
           module: 'winback',
           definitionId: 'w',

@@ -13,7 +13,6 @@ import { idempotencyKey } from '../core/hash';
 export function winbackActionKey(
   customerId: string,
   definitionId: string,
-  _version: number,
   occurrence: string,
   step: string,
 ): string {

@@ -463,7 +463,7 @@ function place(ctx: Context, t: number, channel: Channel, history: CappedAction[
 }
 
 function keyOf(ctx: Context, entry: WinbackEntry, stepId: string): string {
-  return winbackActionKey(ctx.customerId, entry.policyId, entry.policyVersion, entry.id, stepId);
+  return winbackActionKey(ctx.customerId, entry.policyId, entry.id, stepId);
 }
 
 type CompiledStep = CompiledWinbackPolicy['segments'][number]['steps'][number];

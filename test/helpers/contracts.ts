@@ -33,6 +33,25 @@ export function assertPure<A extends unknown[], R>(fn: (...args: A) => R, ...arg
   return first;
 }
 
+/**
+ * Calls each function and returns the message of the error it throws, or `'no error'`; every
+ * error must be a `type` (documented errors are `RetentionError`s naming the path).
+ */
+export function errorMessages(
+  type: abstract new (...args: never[]) => Error,
+  calls: readonly (() => unknown)[],
+): string[] {
+  return calls.map((call) => {
+    try {
+      call();
+      return 'no error';
+    } catch (error) {
+      expect(error).toBeInstanceOf(type);
+      return (error as Error).message;
+    }
+  });
+}
+
 /** Splits a list into `parts` contiguous partitions (some may be empty). */
 export function partition<T>(items: readonly T[], cuts: readonly number[]): T[][] {
   const points = [...new Set(cuts.map((c) => Math.max(0, Math.min(items.length, c))))].sort(
