@@ -419,7 +419,9 @@ function timed(condition: Condition, ctx: SetContext): TimedCondition {
         const list = recent(root);
         if (!Array.isArray(list)) return best;
         let b = best;
-        for (const r of list as number[]) {
+        // indexed: a for...of here allocated its iterator on every call
+        for (let i = 0; i < list.length; i++) {
+          const r = list[i] as number;
           if (r > now && r < b) b = r;
           if (r + w.ms > now && r + w.ms < b) b = r + w.ms;
         }
@@ -463,7 +465,7 @@ function timed(condition: Condition, ctx: SetContext): TimedCondition {
         ? null
         : (root, now) => {
             let best = Number.POSITIVE_INFINITY;
-            for (const probe of probes) best = probe(root, now, best);
+            for (let i = 0; i < probes.length; i++) best = probes[i]!(root, now, best);
             return best;
           },
   };
