@@ -9,7 +9,8 @@
  * while it runs; and, the generous floor the targets are checked against, with every derived fact
  * computed beforehand, untimed, so its rules only compare. retention-kit derives all of it inside
  * `evaluate` from the customer's stored state, and also does the bookkeeping (re-entry, caps,
- * pending actions, the next evaluation instant).
+ * pending actions, the next evaluation instant). Both read their inputs as JSON copies, the way a
+ * service holds them after reading them from its store.
  */
 import {
   type Almanac,
@@ -359,7 +360,7 @@ function build(compiled: CompiledRules, now: number, tickMs: number): Customer[]
       const recent = history.filter((e) => at(e) > now - tickMs && at(e) <= now);
       const sub = subscriptions.get(c.id);
       const automated = history.filter((e) => e.type === 'report_automated').length;
-      const facts = {
+      const built = {
         firstName: `Customer ${c.id.slice(-4)}`,
         signedUpAt: c.signedUpAt as InstantInput as number,
         attributes: c.attributes ?? {},
@@ -379,28 +380,44 @@ function build(compiled: CompiledRules, now: number, tickMs: number): Customer[]
       const timeZone = c.timeZone ?? 'UTC';
       // the stored state as the engine would hold it: everything until the previous tick
       const seeded = compiled.initialState({ events: past, asOf: now - tickMs });
-      const state = compiled.evaluate(
-        { customerId: c.id, timeZone, facts, events: recent, state: seeded },
+      const evaluated = compiled.evaluate(
+        { customerId: c.id, timeZone, facts: built, events: recent, state: seeded },
         now,
       ).state;
+      // Both engines get their inputs as a service holds them after reading them from its store
+      // (the memory store hands out such copies too): freshly parsed, not the objects built here.
+      const facts = fromStore(built);
+      const state = fromStore(evaluated);
       out.push({
         context: { customerId: c.id, timeZone, facts, state },
-        raw: { ...facts, history: state.history, ruleStates: state.rules, newEvents: [] },
+        raw: fromStore({
+          ...built,
+          history: evaluated.history,
+          ruleStates: evaluated.rules,
+          newEvents: [],
+        }),
         timeZone,
         facts,
         state,
-        flat: flatFacts(
-          facts,
-          history.filter((e) => at(e) <= now),
-          state,
-          now + tickMs,
-          tickMs,
-          at,
+        flat: fromStore(
+          flatFacts(
+            built,
+            history.filter((e) => at(e) <= now),
+            evaluated,
+            now + tickMs,
+            tickMs,
+            at,
+          ),
         ),
       });
     }
   }
   return out;
+}
+
+/** A JSON value as read back from storage: a deep copy, parsed. */
+function fromStore<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /**
