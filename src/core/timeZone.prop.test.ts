@@ -18,6 +18,34 @@ describe('time-zone properties', () => {
     );
   });
 
+  it('the offset is right whichever zones were asked for before, in any order', () => {
+    // more zones than the evaluator remembers by name, names of UTC among them, and copies of the
+    // names built at run time (equal strings that are not the same object)
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            arbTimeZone(),
+            fc.boolean(),
+            arbInstant({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2035, 0, 1) }),
+          ),
+          { minLength: 1, maxLength: 40 },
+        ),
+        (calls) => {
+          for (const [zone, copy, t] of calls) {
+            const name = copy ? [...zone].join('') : zone;
+            expect(timeZoneOffset(name, t)).toBe(Math.round(tzOffset(zone, new Date(t)) * 60_000));
+            const wall = wallClock(t, name);
+            expect(wallClock(fromWallClock(wall, name), zone)).toBe(wall);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(timeZoneOffset('Etc/GMT', Date.UTC(2026, 6, 1))).toBe(0);
+    expect(fromWallClock(Date.UTC(2026, 6, 1, 9), 'Etc/UTC')).toBe(Date.UTC(2026, 6, 1, 9));
+  });
+
   it('fromWallClock inverts wallClock', () => {
     fc.assert(
       fc.property(arbTimeZone(), arbInstant(), (zone, t) => {

@@ -63,23 +63,51 @@ export function toTimeZone(timeZone: string | undefined, location: InputLocation
 const HOUR = 3_600_000;
 const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Etc/Zulu']);
 
-/** Slots of a zone's direct-mapped hour cache: 4,096 hours, about 170 days, 48 KB. */
+/** Slots of a zone's direct-mapped hour cache: 4,096 hours, about 170 days, 64 KB. */
 const SLOTS = 4096;
 
 interface ZoneCache {
   /** Every hour seen (NaN: a transition inside that hour). */
   readonly offsets: Map<number, number>;
   /**
-   * A direct-mapped copy in front of the map, by hour modulo {@link SLOTS}: the hour held in each
-   * slot (-1 when empty) and its offset. Two typed-array reads instead of a map lookup.
+   * A direct-mapped copy in front of the map, by hour modulo {@link SLOTS}: at `2 * slot` the
+   * hour held (-1 when empty), at `2 * slot + 1` its offset, so a lookup reads one cache line.
    */
-  readonly hours: Float64Array;
-  readonly slotOffsets: Float64Array;
+  readonly slots: Float64Array;
 }
 const zoneCaches = new Map<string, ZoneCache>();
-// the zone of the previous call: runs of calls for one zone skip the lookup by name
-let lastZone = '';
-let lastCache: ZoneCache | undefined;
+
+/** How many zones {@link zoneCacheOf} remembers by name. */
+const RECENT = 8;
+/** The zones looked up last and their caches (`null` for a UTC name), replaced in turn. */
+const recentNames: string[] = [];
+const recentCaches: (ZoneCache | null)[] = [];
+let recentNext = 0;
+
+/**
+ * The offset cache of a valid zone, `null` for a name of UTC. The last few zones are found by
+ * comparing names, without hashing them into the map: a workload that alternates between a
+ * handful of zones (customers in a few regions) does no map lookup.
+ */
+function zoneCacheOf(timeZone: string): ZoneCache | null {
+  for (let i = 0; i < recentNames.length; i++) {
+    if (recentNames[i] === timeZone) return recentCaches[i]!;
+  }
+  let cache: ZoneCache | null = null;
+  if (!UTC_NAMES.has(timeZone)) {
+    cache = zoneCaches.get(timeZone) ?? null;
+    if (cache === null) {
+      const slots = new Float64Array(2 * SLOTS);
+      for (let k = 0; k < slots.length; k += 2) slots[k] = -1;
+      cache = { offsets: new Map(), slots };
+      zoneCaches.set(timeZone, cache);
+    }
+  }
+  recentNames[recentNext] = timeZone;
+  recentCaches[recentNext] = cache;
+  recentNext = (recentNext + 1) % RECENT;
+  return cache;
+}
 
 function exactOffset(timeZone: string, instant: Instant): number {
   const minutes = tzOffset(timeZone, new Date(instant));
@@ -93,8 +121,8 @@ function exactOffset(timeZone: string, instant: Instant): number {
  * Offsets are cached per hour: an hour whose start and end have the same offset is served from
  * the cache; an hour containing a transition is computed exactly for each instant. Transitions
  * are at least hours apart in every IANA zone, so the cache never returns a wrong offset. The
- * hours of the last months of each zone sit in typed arrays in front of the cache (48 KB per
- * zone), so a repeated lookup costs two array reads.
+ * hours of the last months of each zone sit in a typed array in front of the cache (64 KB per
+ * zone), so a repeated lookup costs two reads of one cache line.
  *
  * @param timeZone - A valid IANA time-zone name (check it first with {@link toTimeZone}).
  * @param instant - Epoch milliseconds.
@@ -107,30 +135,21 @@ function exactOffset(timeZone: string, instant: Instant): number {
  * @category core
  */
 export function timeZoneOffset(timeZone: string, instant: Instant): number {
-  let cache: ZoneCache | undefined;
-  if (timeZone === lastZone && lastCache !== undefined) cache = lastCache;
-  else {
-    if (UTC_NAMES.has(timeZone)) return 0;
-    cache = zoneCaches.get(timeZone);
-    if (cache === undefined) {
-      cache = {
-        offsets: new Map(),
-        hours: new Float64Array(SLOTS).fill(-1),
-        slotOffsets: new Float64Array(SLOTS),
-      };
-      zoneCaches.set(timeZone, cache);
-    }
-    lastZone = timeZone;
-    lastCache = cache;
-  }
+  const cache = zoneCacheOf(timeZone);
+  return cache === null ? 0 : offsetIn(cache, timeZone, instant);
+}
+
+/** {@link timeZoneOffset} with the zone's cache found. */
+function offsetIn(cache: ZoneCache, timeZone: string, instant: Instant): number {
   const hour = Math.floor(instant / HOUR);
-  const slot = hour & (SLOTS - 1);
-  if (cache.hours[slot] === hour) return cache.slotOffsets[slot]!;
+  const at = 2 * (hour & (SLOTS - 1));
+  const slots = cache.slots;
+  if (slots[at] === hour) return slots[at + 1]!;
   const cached = cache.offsets.get(hour);
   if (cached !== undefined) {
     if (Number.isNaN(cached)) return exactOffset(timeZone, instant);
-    cache.hours[slot] = hour;
-    cache.slotOffsets[slot] = cached;
+    slots[at] = hour;
+    slots[at + 1] = cached;
     return cached;
   }
   const start = exactOffset(timeZone, hour * HOUR);
@@ -138,8 +157,8 @@ export function timeZoneOffset(timeZone: string, instant: Instant): number {
   if (cache.offsets.size > 200_000) cache.offsets.clear();
   if (start === end) {
     cache.offsets.set(hour, start);
-    cache.hours[slot] = hour;
-    cache.slotOffsets[slot] = start;
+    slots[at] = hour;
+    slots[at + 1] = start;
     return start;
   }
   // an hour with a transition is computed for each instant; it never enters the slots
@@ -236,16 +255,17 @@ export function wallClock(instant: Instant, timeZone: string): number {
  * @category core
  */
 export function fromWallClock(wall: number, timeZone: string): Instant {
-  if (UTC_NAMES.has(timeZone)) return wall;
-  const before = timeZoneOffset(timeZone, wall - 86_400_000);
-  const after = timeZoneOffset(timeZone, wall + 86_400_000);
+  const cache = zoneCacheOf(timeZone);
+  if (cache === null) return wall;
+  const before = offsetIn(cache, timeZone, wall - 86_400_000);
+  const after = offsetIn(cache, timeZone, wall + 86_400_000);
   const early = wall - before;
-  const earlyValid = timeZoneOffset(timeZone, early) === before;
+  const earlyValid = offsetIn(cache, timeZone, early) === before;
   if (before === after) {
     if (earlyValid) return early;
   } else {
     const late = wall - after;
-    const lateValid = timeZoneOffset(timeZone, late) === after;
+    const lateValid = offsetIn(cache, timeZone, late) === after;
     if (earlyValid && lateValid) return Math.min(early, late);
     if (earlyValid) return early;
     if (lateValid) return late;
