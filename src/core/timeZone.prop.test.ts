@@ -19,7 +19,7 @@ describe('time-zone properties', () => {
   });
 
   it('the offset is right whichever zones were asked for before, in any order', () => {
-    // more zones than the evaluator remembers by name, names of UTC among them, and copies of the
+    // more zones than the offset lookup remembers by name, names of UTC among them, and copies of the
     // names built at run time (equal strings that are not the same object)
     fc.assert(
       fc.property(
