@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonCopy } from './jsonCopy';
+import { frozenJsonCopy, jsonCopy } from './jsonCopy';
 
 /** The reference: a JSON round trip, or the error it throws. */
 function roundTrip(value: unknown): { ok: true; value: unknown } | { ok: false; error: string } {
@@ -136,5 +136,83 @@ describe('jsonCopy', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+/** Every object and array of `v`, with the path to it. */
+function objectsOf(v: unknown, path = '$', out = new Map<string, object>()): Map<string, object> {
+  if (typeof v === 'object' && v !== null) {
+    out.set(path, v);
+    for (const [k, x] of Object.entries(v)) objectsOf(x, `${path}/${k}`, out);
+  }
+  return out;
+}
+
+describe('frozenJsonCopy', () => {
+  const json = fc.jsonValue({ maxDepth: 4 });
+
+  it('gives what a JSON round trip gives, with every object and array frozen', () => {
+    fc.assert(
+      fc.property(fc.anything({ withDate: true, withNullPrototype: true }), (value) => {
+        const copy = frozenJsonCopy(value);
+        if (value === undefined) expect(copy).toBeUndefined();
+        else {
+          expect(copy).toStrictEqual(JSON.parse(JSON.stringify(value)));
+          for (const o of objectsOf(copy).values()) expect(Object.isFrozen(o)).toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    // the round-trip path (a Date, a class instance) freezes what JSON.parse made
+    const viaRoundTrip = frozenJsonCopy({ at: new Date(0), list: [{ a: 1 }] });
+    for (const o of objectsOf(viaRoundTrip).values()) expect(Object.isFrozen(o)).toBe(true);
+  });
+
+  it('reuses an object of the earlier copy found at the same place, and copies everything else', () => {
+    fc.assert(
+      fc.property(json, json, fc.array(fc.nat(), { maxLength: 6 }), (first, extra, picks) => {
+        const previous = frozenJsonCopy(first);
+        // a new value that keeps some objects of the earlier copy, each at its own place
+        const kept = [...objectsOf(previous).entries()];
+        const chosen = new Set(picks.map((i) => kept[i % Math.max(1, kept.length)]?.[0]));
+        const rebuild = (v: unknown, path: string): unknown => {
+          if (typeof v !== 'object' || v === null) return v;
+          if (chosen.has(path)) return v;
+          if (Array.isArray(v)) return v.map((x, i) => rebuild(x, `${path}/${i}`));
+          return Object.fromEntries(
+            Object.entries(v).map(([k, x]) => [k, rebuild(x, `${path}/${k}`)]),
+          );
+        };
+        const value = { now: rebuild(previous, '$'), extra };
+        const copy = frozenJsonCopy(value, { now: previous });
+        expect(copy).toStrictEqual(JSON.parse(JSON.stringify(value)));
+        // what was kept (and everything inside it) is reused; every other object is a new one
+        const earlier = objectsOf(previous);
+        const inputs = objectsOf(value);
+        const inside = (from: string) =>
+          [...chosen].some((c) => c !== undefined && (from === c || from.startsWith(`${c}/`)));
+        for (const [path, o] of objectsOf(copy)) {
+          expect(Object.isFrozen(o)).toBe(true);
+          const from = path.replace(/^\$\/now/, '$');
+          if (path.startsWith('$/now') && inside(from)) expect(o).toBe(earlier.get(from));
+          else {
+            expect(new Set(earlier.values()).has(o)).toBe(false);
+            expect(inputs.get(path)).not.toBe(o);
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('does not reuse an object of the earlier copy that moved to another place', () => {
+    const previous = frozenJsonCopy({ a: { x: 1 }, b: { y: 2 } });
+    const moved = { a: previous.b, b: previous.a };
+    const copy = frozenJsonCopy(moved, previous);
+    expect(copy).toStrictEqual({ a: { y: 2 }, b: { x: 1 } });
+    // both are frozen copies already, so either way the result is safe; at a new place they are
+    // copied, as the walk only compares each object with the one at its own place
+    expect(copy.a).not.toBe(previous.a);
+    expect(copy.a).not.toBe(previous.b);
   });
 });

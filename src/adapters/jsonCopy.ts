@@ -2,8 +2,9 @@
  * Copies of JSON data as a JSON round trip makes them, without the text in between. Internal to
  * the adapters.
  *
- * The memory store copies everything that goes in and out, as a database would, so callers never
- * share objects with it. `JSON.parse(JSON.stringify(value))` does that but writes and parses a
+ * The memory store copies everything that goes in, as a database would, so callers never share
+ * objects with it; what it keeps is frozen ({@link frozenJsonCopy}), so it hands the same objects
+ * to every reader without copying them out again. `JSON.parse(JSON.stringify(value))` does that but writes and parses a
  * string per copy, the largest single cost of an engine tick over the memory store. This copy
  * walks the value once and gives the same result for plain data (objects with `Object.prototype`
  * or no prototype, arrays, strings, finite numbers, booleans, null); anything else (a `toJSON`
@@ -29,7 +30,12 @@ function omitted(v: unknown): boolean {
  */
 let inheritedKeys = false;
 
-function walk(v: unknown, depth: number): unknown {
+/**
+ * The copy of `v`. With `freeze`, every object and array made is frozen, and `previous` is what
+ * an earlier frozen copy holds at the same place: an object of the value that is that very object
+ * (a state that kept part of the state it was given) is already a frozen JSON copy, and is reused.
+ */
+function walk(v: unknown, depth: number, freeze: boolean, previous: unknown): unknown {
   if (v === null) return null;
   switch (typeof v) {
     case 'string':
@@ -43,19 +49,23 @@ function walk(v: unknown, depth: number): unknown {
     default:
       throw UNUSUAL;
   }
+  if (v === previous) return v;
   if (depth > MAX_DEPTH || typeof (v as { toJSON?: unknown }).toJSON === 'function') throw UNUSUAL;
+  const kept = typeof previous === 'object' && previous !== null ? previous : null;
   if (Array.isArray(v)) {
     const n = v.length;
     const out: unknown[] = new Array(n);
+    const before = kept !== null && Array.isArray(kept) ? kept : null;
     for (let i = 0; i < n; i++) {
       const x: unknown = v[i];
-      out[i] = omitted(x) ? null : walk(x, depth + 1);
+      out[i] = omitted(x) ? null : walk(x, depth + 1, freeze, before?.[i]);
     }
-    return out;
+    return freeze ? Object.freeze(out) : out;
   }
   const proto: unknown = Object.getPrototypeOf(v);
   if (proto !== objectPrototype && proto !== null) throw UNUSUAL;
   const source = v as Record<string, unknown>;
+  const before = kept !== null && !Array.isArray(kept) ? (kept as Record<string, unknown>) : null;
   const out: Record<string, unknown> = {};
   // for...in lists own enumerable keys in the order JSON writes them (and V8 reads each value by
   // its slot, where a lookup by a key from Object.keys would be a dictionary probe per key)
@@ -65,14 +75,49 @@ function walk(v: unknown, depth: number): unknown {
     if (omitted(x)) continue;
     if (k === '__proto__')
       Object.defineProperty(out, k, {
-        value: walk(x, depth + 1),
+        value: walk(x, depth + 1, freeze, undefined),
         enumerable: true,
         writable: true,
         configurable: true,
       });
-    else out[k] = walk(x, depth + 1);
+    else
+      out[k] = walk(
+        x,
+        depth + 1,
+        freeze,
+        // only an object can be reused, and only an own value of the earlier copy is one of its
+        // objects (an inherited value is a function, or anything a polluted prototype holds)
+        before !== null &&
+          typeof x === 'object' &&
+          x !== null &&
+          (!inheritedKeys || Object.hasOwn(before, k))
+          ? before[k]
+          : undefined,
+      );
   }
-  return out;
+  return freeze ? Object.freeze(out) : out;
+}
+
+/** The copy (frozen with `freeze`), by the walk or, for anything unusual, by the round trip. */
+function copyOf(value: unknown, freeze: boolean, previous: unknown): unknown {
+  if (value === undefined) return value;
+  inheritedKeys = false;
+  for (const _ in objectPrototype) inheritedKeys = true;
+  try {
+    return walk(value, 0, freeze, previous);
+  } catch (e) {
+    if (e !== UNUSUAL) throw e;
+    const parsed: unknown = JSON.parse(JSON.stringify(value));
+    if (freeze) freezeParsed(parsed);
+    return parsed;
+  }
+}
+
+/** Freezes every object and array of a value JSON.parse made (plain data, no cycles). */
+function freezeParsed(v: unknown): void {
+  if (typeof v !== 'object' || v === null) return;
+  for (const x of Object.values(v)) freezeParsed(x);
+  Object.freeze(v);
 }
 
 /**
@@ -80,13 +125,17 @@ function walk(v: unknown, depth: number): unknown {
  * same errors, faster for plain data.
  */
 export function jsonCopy<T>(value: T): T {
-  if (value === undefined) return value;
-  inheritedKeys = false;
-  for (const _ in objectPrototype) inheritedKeys = true;
-  try {
-    return walk(value, 0) as T;
-  } catch (e) {
-    if (e !== UNUSUAL) throw e;
-    return JSON.parse(JSON.stringify(value)) as T;
-  }
+  return copyOf(value, false, undefined) as T;
+}
+
+/**
+ * {@link jsonCopy} with every object and array of the copy frozen: a value that can be handed
+ * to any number of readers without copying it again, since none of them can change it.
+ *
+ * `previous`, an earlier result of this function (the state a commit replaces), lets the copy
+ * reuse what the value kept of it: an object of `value` that is the object at the same place in
+ * `previous` is frozen plain data already and is not copied again.
+ */
+export function frozenJsonCopy<T>(value: T, previous?: unknown): T {
+  return copyOf(value, true, previous) as T;
 }

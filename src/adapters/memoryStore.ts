@@ -3,7 +3,7 @@ import { RetentionError } from '../core/errors';
 import type { NormalizedActivityEvent } from '../core/records';
 import type { JsonValue } from '../core/validate';
 import { InstantHeap } from './heap';
-import { jsonCopy } from './jsonCopy';
+import { frozenJsonCopy, jsonCopy } from './jsonCopy';
 import type {
   ClaimOptions,
   CommitInput,
@@ -20,8 +20,8 @@ interface CustomerRow {
   customerId: string;
   version: number;
   /**
-   * The state as a JSON column would give it back: a private copy, made at commit and copied
-   * again per read, so no caller ever holds the stored object.
+   * The state as a JSON column would give it back: a private copy made at commit, frozen, so
+   * every read can hand out the same object and no caller can change it.
    */
   state: JsonValue | null;
   wakeAt: number | null;
@@ -50,7 +50,7 @@ function record(row: CustomerRow): CustomerRecord {
   return {
     customerId: row.customerId,
     version: row.version,
-    state: row.state === null ? null : jsonCopy(row.state),
+    state: row.state,
     wakeAt: row.wakeAt,
     eventCursor: row.eventCursor,
   };
@@ -82,7 +82,9 @@ export interface MemoryStore extends RetentionStore {
 /**
  * The embedded default store: everything in memory, for tests, demos and small deployments. Each
  * call runs to completion before another starts, so interleaved async workers in one process
- * claim and commit safely; data is copied in and out, so callers never share objects with it.
+ * claim and commit safely. Data is copied in, so callers never share objects with it, and what it
+ * hands out (states, events) is frozen: every reader gets the stored objects themselves, read-only,
+ * so a read costs no copy and no caller can change what the store holds.
  * It does not persist anything and is not shared between processes.
  *
  * @returns A new, empty store.
@@ -149,7 +151,7 @@ export function createMemoryStore(): MemoryStore {
       for (const e of list) {
         if (eventIds.has(e.id)) continue;
         eventIds.add(e.id);
-        const stored: StoredEvent = { ...jsonCopy(e), seq: ++seq };
+        const stored: StoredEvent = Object.freeze({ ...frozenJsonCopy(e), seq: ++seq });
         events.push(stored);
         const perCustomer = eventsByCustomer.get(e.customerId) ?? [];
         perCustomer.push(stored);
@@ -176,7 +178,7 @@ export function createMemoryStore(): MemoryStore {
       }
       const end = limit === undefined ? list.length : Math.min(list.length, lo + limit);
       const out: StoredEvent[] = [];
-      for (let i = lo; i < end; i++) out.push(jsonCopy(list[i]!));
+      for (let i = lo; i < end; i++) out.push(list[i]!);
       return out;
     },
 
@@ -195,7 +197,15 @@ export function createMemoryStore(): MemoryStore {
         r.owner = owner;
         r.leaseUntil = now + leaseMs;
         indexCustomer(r);
-        claims.push({ ...record(r), owner, leaseUntil: r.leaseUntil });
+        claims.push({
+          customerId: r.customerId,
+          version: r.version,
+          state: r.state,
+          wakeAt: r.wakeAt,
+          eventCursor: r.eventCursor,
+          owner,
+          leaseUntil: r.leaseUntil,
+        });
       }
       return claims;
     },
@@ -210,7 +220,8 @@ export function createMemoryStore(): MemoryStore {
         );
       }
       // copied before anything changes: a state JSON cannot hold throws with the row untouched
-      const state = input.state === null ? null : jsonCopy(input.state);
+      // what the new state kept of the stored one (the same objects) is reused, not copied again
+      const state = input.state === null ? null : frozenJsonCopy(input.state, row?.state);
       const target = row ?? customerRow(input.customerId);
       target.version = current + 1;
       target.state = state;

@@ -78,7 +78,12 @@ export interface PlannerResult<S = JsonValue> {
 export interface EnginePlanner<S = JsonValue> {
   /** Unique name; the key of the planner's state in the customer's stored state. */
   readonly name: string;
-  /** Plans for one customer. Must be deterministic: the same inputs give the same result. */
+  /**
+   * Plans for one customer. Must be deterministic (the same inputs give the same result) and must
+   * not change `state` or `input`: build a new state, reusing unchanged parts of the old one
+   * freely. The memory store hands out frozen states and events, so a change there throws a
+   * `TypeError`, reported as this planner's failure.
+   */
   plan(state: S | undefined, input: PlannerInput): PlannerResult<S>;
 }
 
