@@ -7,6 +7,7 @@ import { onboardingMachine } from '../lifecycle/index';
 import { defineHealthModel } from '../scoring/index';
 import { defineWinbackPolicy } from '../winback/index';
 import { createRetentionEngine, type RetentionEngineOptions } from './engine';
+import { type DunningPlannerState, dunningPlanner } from './planners/dunning';
 import { lifecyclePlanner } from './planners/lifecycle';
 import type { EnginePlanner } from './types';
 
@@ -173,6 +174,72 @@ describe('built-in dunning planner', () => {
         .filter((s) => campaign.has(s.action.source.occurrence))
         .map((s) => s.action.template),
     ).toEqual(['dunning-payment-recovered']);
+  });
+
+  it('keeps one entry per subscription, in id order, and reads the earlier keyed state', () => {
+    const planner = dunningPlanner(policy());
+    const profile = { customerId: 'c1', signedUpAt: T0 - 40 * D, timeZone: 'UTC', attributes: {} };
+    const sub = (id: string, end: number) => ({
+      id,
+      customerId: 'c1',
+      plan: 'team',
+      status: 'active',
+      billingInterval: 'month',
+      intervalCount: 1,
+      amount: 9900,
+      currency: 'USD',
+      startedAt: T0 - 40 * D,
+      currentPeriodEnd: end,
+    });
+    const update = (seq: number, s: ReturnType<typeof sub>) => ({
+      id: `u${seq}`,
+      seq,
+      customerId: 'c1',
+      type: 'subscription_updated',
+      at: T0,
+      properties: { subscription: s },
+    });
+    const first = planner.plan(undefined, {
+      customerId: 'c1',
+      now: T0,
+      signals: [],
+      profile,
+      events: [update(1, sub('s2', T0 + 20 * D)), update(2, sub('s1', T0 + 5 * D))],
+    });
+    const state = first.state as DunningPlannerState;
+    expect(state.subscriptions.map((e) => e.subscription.id)).toEqual(['s1', 's2']);
+    // a later snapshot of s2 replaces its entry and keeps its dunning state's place
+    const second = planner.plan(state, {
+      customerId: 'c1',
+      now: T0 + D,
+      signals: [],
+      profile,
+      events: [update(3, sub('s2', T0 + 21 * D))],
+    });
+    const entries = (second.state as DunningPlannerState).subscriptions;
+    expect(entries.map((e) => [e.subscription.id, e.subscription.currentPeriodEnd])).toEqual([
+      ['s1', T0 + 5 * D],
+      ['s2', T0 + 21 * D],
+    ]);
+    expect(entries.every((e) => e.state.plannedAt === T0 + D)).toBe(true);
+    // no update: the snapshots are the same objects as before
+    const third = planner.plan(second.state, {
+      customerId: 'c1',
+      now: T0 + 2 * D,
+      signals: [],
+      profile,
+      events: [],
+    });
+    const thirdEntries = (third.state as DunningPlannerState).subscriptions;
+    expect(thirdEntries[0]!.subscription).toBe(entries[0]!.subscription);
+    // the earlier format (snapshots and states keyed by subscription id) plans the same
+    const keyed = {
+      subscriptions: Object.fromEntries(entries.map((e) => [e.subscription.id, e.subscription])),
+      dunning: Object.fromEntries(entries.map((e) => [e.subscription.id, e.state])),
+    } as unknown as DunningPlannerState;
+    expect(
+      planner.plan(keyed, { customerId: 'c1', now: T0 + 2 * D, signals: [], profile, events: [] }),
+    ).toEqual(third);
   });
 
   it('rejects invalid subscriptions and payments before storing any, naming the path', async () => {

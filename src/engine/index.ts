@@ -13,6 +13,7 @@ export {
   type TickOptions,
 } from './engine';
 export {
+  type DunningPlannerEntry,
   type DunningPlannerOptions,
   type DunningPlannerState,
   dunningPlanner,

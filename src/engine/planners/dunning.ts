@@ -36,14 +36,25 @@ export const SUBSCRIPTION_EVENT = 'subscription_updated';
 export const PAYMENT_EVENTS = { failed: 'payment_failed', succeeded: 'payment_succeeded' } as const;
 
 /**
- * The dunning planner's state for one customer: the latest snapshot of each subscription and
- * each subscription's dunning state.
+ * One subscription in the dunning planner's state: its latest snapshot and its dunning state.
+ *
+ * @category engine
+ */
+export interface DunningPlannerEntry {
+  readonly subscription: Subscription;
+  readonly state: DunningState;
+}
+
+/**
+ * The dunning planner's state for one customer: each subscription's latest snapshot and dunning
+ * state, in subscription id order. (A list rather than an object keyed by subscription id: every
+ * customer's ids are different, and objects whose keys differ from customer to customer are slow
+ * to build and to copy in JavaScript engines.)
  *
  * @category engine
  */
 export interface DunningPlannerState {
-  readonly subscriptions: Readonly<Record<string, Subscription>>;
-  readonly dunning: Readonly<Record<string, DunningState>>;
+  readonly subscriptions: readonly DunningPlannerEntry[];
 }
 
 /**
@@ -140,43 +151,86 @@ export function dunningPlanner(
   return {
     name: 'dunning',
     plan(prior, { events, profile, now }) {
-      const subscriptions: Record<string, Subscription> = { ...(prior?.subscriptions ?? {}) };
-      const states: Record<string, DunningState> = { ...(prior?.dunning ?? {}) };
+      let entries = entriesOf(prior);
+      // an updated snapshot replaces the entry's (the last one wins); a new subscription joins in
+      // id order with no dunning state yet
+      let updated: Map<string, Subscription> | null = null;
       for (const e of events) {
         const sub = e.properties.subscription;
         if (e.type === SUBSCRIPTION_EVENT && isRecord(sub) && typeof sub.id === 'string') {
-          subscriptions[sub.id] = sub as unknown as Subscription;
+          updated ??= new Map();
+          updated.set(sub.id, sub as unknown as Subscription);
         }
       }
-      const ids = Object.keys(subscriptions).sort();
+      if (updated !== null) entries = withSnapshots(entries, updated);
+      const next: DunningPlannerEntry[] = [];
       const actions: PlannedAction[] = [];
       const cancel: string[] = [];
       const signals: EngineSignal[] = [];
       let wakeAt: number | null = null;
-      for (const id of ids) {
+      for (const { subscription, state } of entries) {
+        const id = subscription.id;
         const dunningEvents: DunningEvent[] = [];
         for (const e of events) {
-          const d = dunningEventOf(e, id, ids.length === 1);
+          const d = dunningEventOf(e, id, entries.length === 1);
           if (d !== null) dunningEvents.push(d);
         }
-        const plan = planDunning(subscriptions[id]!, policy, {
+        const plan = planDunning(subscription, policy, {
           now,
-          ...(states[id] === undefined ? {} : { state: states[id] }),
+          ...(state === null ? {} : { state }),
           events: dunningEvents,
           timeZone: profile.timeZone,
           horizon,
           ...(options.policies === undefined ? {} : { policies: options.policies }),
         });
-        states[id] = plan.state;
+        next.push({ subscription, state: plan.state });
         actions.push(...plan.actions);
         cancel.push(...plan.cancel);
         if (plan.nextWakeUpAt !== null && (wakeAt === null || plan.nextWakeUpAt < wakeAt))
           wakeAt = plan.nextWakeUpAt;
         for (const c of plan.closed) signals.push(closedSignal(id, c, now));
       }
-      return { state: { subscriptions, dunning: states }, actions, cancel, wakeAt, signals };
+      return { state: { subscriptions: next }, actions, cancel, wakeAt, signals };
     },
   };
+}
+
+/** A subscription and its dunning state, or `null` before its first plan. */
+interface Pending {
+  readonly subscription: Subscription;
+  readonly state: DunningState | null;
+}
+
+/**
+ * The entries of a prior state, in id order. A state written before entries became a list (an
+ * object of snapshots and one of dunning states, both keyed by subscription id) is read too.
+ */
+function entriesOf(prior: DunningPlannerState | null | undefined): readonly Pending[] {
+  if (prior === null || prior === undefined) return [];
+  if (Array.isArray(prior.subscriptions)) return prior.subscriptions;
+  const earlier = prior as unknown as {
+    readonly subscriptions?: Readonly<Record<string, Subscription>>;
+    readonly dunning?: Readonly<Record<string, DunningState>>;
+  };
+  const snapshots = earlier.subscriptions ?? {};
+  const states = earlier.dunning ?? {};
+  return Object.keys(snapshots)
+    .sort()
+    .map((id) => ({ subscription: snapshots[id]!, state: states[id] ?? null }));
+}
+
+/** `entries` with `updated` snapshots replacing theirs or added, in id order. */
+function withSnapshots(
+  entries: readonly Pending[],
+  updated: ReadonlyMap<string, Subscription>,
+): readonly Pending[] {
+  const byId = new Map<string, Pending>();
+  for (const entry of entries) byId.set(entry.subscription.id, entry);
+  for (const [id, subscription] of updated)
+    byId.set(id, { subscription, state: byId.get(id)?.state ?? null });
+  return [...byId.values()].sort((a, b) =>
+    a.subscription.id < b.subscription.id ? -1 : a.subscription.id > b.subscription.id ? 1 : 0,
+  );
 }
 
 function closedSignal(
