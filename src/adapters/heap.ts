@@ -1,13 +1,34 @@
 /**
+ * The first seven UTF-16 units of `id` as one number that orders as the strings do (seven bits
+ * each, a missing unit as 0), or -1 when one of them is not ASCII. Two ids whose numbers differ
+ * compare as their numbers; equal numbers (a shared seven-unit prefix, or a NUL in one of them)
+ * say nothing, and the strings themselves are compared.
+ */
+function prefixOf(id: string): number {
+  let k = 0;
+  for (let i = 0; i < 7; i++) {
+    const c = i < id.length ? id.charCodeAt(i) : 0;
+    if (c >= 128) return -1;
+    k = k * 128 + c;
+  }
+  return k;
+}
+
+/**
  * A binary min-heap of `{ at, id }` entries ordered by `at`, then `id`: the memory store's index of
  * when rows become claimable. Entries are never removed early; a caller re-validates each popped
  * entry against its row (lazy deletion), so updating a row is one push.
+ *
+ * A daily tick makes most entries share their `at`, so most steps compare ids; each entry keeps
+ * a number for its id's first characters ({@link prefixOf}) beside it, and the strings are read
+ * only when those numbers cannot decide.
  *
  * @internal
  */
 export class InstantHeap {
   private readonly ats: number[] = [];
   private readonly ids: string[] = [];
+  private readonly prefixes: number[] = [];
 
   get size(): number {
     return this.ats.length;
@@ -16,6 +37,7 @@ export class InstantHeap {
   push(at: number, id: string): void {
     this.ats.push(at);
     this.ids.push(id);
+    this.prefixes.push(prefixOf(id));
     let i = this.ats.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -37,9 +59,11 @@ export class InstantHeap {
     const top = { at: this.ats[0]!, id: this.ids[0]! };
     const lastAt = this.ats.pop()!;
     const lastId = this.ids.pop()!;
+    const lastPrefix = this.prefixes.pop()!;
     if (n > 1) {
       this.ats[0] = lastAt;
       this.ids[0] = lastId;
+      this.prefixes[0] = lastPrefix;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
@@ -58,7 +82,11 @@ export class InstantHeap {
   private less(a: number, b: number): boolean {
     const x = this.ats[a]!;
     const y = this.ats[b]!;
-    return x < y || (x === y && this.ids[a]! < this.ids[b]!);
+    if (x !== y) return x < y;
+    const p = this.prefixes[a]!;
+    const q = this.prefixes[b]!;
+    if (p !== q && p >= 0 && q >= 0) return p < q;
+    return this.ids[a]! < this.ids[b]!;
   }
 
   private swap(a: number, b: number): void {
@@ -68,5 +96,8 @@ export class InstantHeap {
     const id = this.ids[a]!;
     this.ids[a] = this.ids[b]!;
     this.ids[b] = id;
+    const prefix = this.prefixes[a]!;
+    this.prefixes[a] = this.prefixes[b]!;
+    this.prefixes[b] = prefix;
   }
 }

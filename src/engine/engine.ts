@@ -179,6 +179,9 @@ export interface RetentionEngine extends EventEmitter<EngineEvents> {
 
 const ENGINE_STATE_VERSION = 1;
 
+/** No signals (yet): shared, frozen. */
+const NO_SIGNALS: readonly EngineSignal[] = Object.freeze([]);
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -204,21 +207,25 @@ function readState(raw: JsonValue | null, customerId: string): EngineCustomerSta
   );
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight; stops starting new ones once `stop()`. */
+/**
+ * Runs `fn` over `items` with at most `limit` in flight; stops starting new ones once an item
+ * says `'stop'`. Resolves to whether one did.
+ */
 async function pool<T>(
   items: readonly T[],
   limit: number,
-  fn: (item: T) => Promise<void>,
-  stop: () => boolean,
-): Promise<void> {
+  fn: (item: T) => Promise<'ok' | 'stop'>,
+): Promise<boolean> {
   let next = 0;
+  let stopped = false;
   const run = async () => {
-    while (next < items.length && !stop()) {
+    while (next < items.length && !stopped) {
       const item = items[next++]!;
-      await fn(item);
+      if ((await fn(item)) === 'stop') stopped = true;
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return stopped;
 }
 
 let engines = 0;
@@ -386,6 +393,8 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
     const cancel: string[] = [];
     const states: Record<string, JsonValue> = { ...prior.planners };
     let wakeAt: number | null = null;
+    // what each planner is shown of the signals so far: a copy, made again only when one is added
+    let signalsSoFar: readonly EngineSignal[] = NO_SIGNALS;
     for (const planner of planners) {
       try {
         const r = planner.plan(prior.planners[planner.name] as never, {
@@ -393,13 +402,17 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
           now,
           events: ordered,
           profile,
-          signals: [...signals],
+          signals: signalsSoFar,
         });
         states[planner.name] = r.state;
         actions.push(...r.actions);
         cancel.push(...r.cancel);
         if (r.wakeAt !== null && (wakeAt === null || r.wakeAt < wakeAt)) wakeAt = r.wakeAt;
-        for (const s of r.signals ?? []) signals.push(s);
+        const added = r.signals ?? NO_SIGNALS;
+        if (added.length > 0) {
+          for (const s of added) signals.push(s);
+          signalsSoFar = Object.freeze([...signals]);
+        }
       } catch (error) {
         // A planner that throws on this customer's data: commit nothing; the claim lapses and the
         // customer is retried after the lease, so a fix (or a corrected event) gets it moving.
@@ -444,13 +457,14 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
     report.evaluated++;
     report.planned += result.enqueued;
     report.cancelled += result.cancelled;
-    emitter.emit('customer:evaluated', {
-      customerId: claim.customerId,
-      version: result.version,
-      planned: result.enqueued,
-      cancelled: result.cancelled,
-      wakeAt,
-    });
+    if (emitter.listenerCount('customer:evaluated') > 0)
+      emitter.emit('customer:evaluated', {
+        customerId: claim.customerId,
+        version: result.version,
+        planned: result.enqueued,
+        cancelled: result.cancelled,
+        wakeAt,
+      });
     for (const signal of signals) {
       emitter.emit('signal', { customerId: claim.customerId, signal });
       if (signal.type === 'stage_entered' && typeof signal.data.stage === 'string') {
@@ -510,14 +524,7 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
       }
       if (batch.length === 0) break;
       claimedTotal += batch.length;
-      await pool(
-        batch,
-        concurrency,
-        async (item) => {
-          if ((await handle(item)) === 'stop') stopped = true;
-        },
-        () => stopped,
-      );
+      if (await pool(batch, concurrency, handle)) stopped = true;
       if (giveUp(batch)) break;
     }
   };

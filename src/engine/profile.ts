@@ -32,7 +32,7 @@ const isRecord = (v: JsonValue | undefined): v is { readonly [k: string]: JsonVa
  *
  * @param profile - The profile so far.
  * @param events - New events, in time order.
- * @returns The new profile (the input is not changed).
+ * @returns The new profile (the input is not changed), or the input itself when no event changes it.
  *
  * @example
  * foldProfile(
@@ -63,5 +63,12 @@ export function foldProfile(
       if (isRecord(p.attributes)) attributes = { ...attributes, ...p.attributes };
     }
   }
+  // unchanged: the same object, which a store can keep without copying it again
+  if (
+    signedUpAt === profile.signedUpAt &&
+    timeZone === profile.timeZone &&
+    attributes === profile.attributes
+  )
+    return profile;
   return { customerId: profile.customerId, signedUpAt, timeZone, attributes };
 }
