@@ -4,8 +4,9 @@
  *
  * The memory store copies everything that goes in, as a database would, so callers never share
  * objects with it; what it keeps is frozen ({@link frozenJsonCopy}), so it hands the same objects
- * to every reader without copying them out again. `JSON.parse(JSON.stringify(value))` does that but writes and parses a
- * string per copy, the largest single cost of an engine tick over the memory store. This copy
+ * to every reader without copying them out again. `JSON.parse(JSON.stringify(value))` makes such
+ * copies but writes and parses a string per copy, once the largest single cost of an engine tick
+ * over the memory store. This copy
  * walks the value once and gives the same result for plain data (objects with `Object.prototype`
  * or no prototype, arrays, strings, finite numbers, booleans, null); anything else (a `toJSON`
  * method, a class instance, a bigint, nesting deeper than {@link MAX_DEPTH}, which is also how a
@@ -51,11 +52,10 @@ function walk(v: unknown, depth: number, freeze: boolean, previous: unknown): un
   }
   if (v === previous) return v;
   if (depth > MAX_DEPTH || typeof (v as { toJSON?: unknown }).toJSON === 'function') throw UNUSUAL;
-  const kept = typeof previous === 'object' && previous !== null ? previous : null;
   if (Array.isArray(v)) {
     const n = v.length;
     const out: unknown[] = new Array(n);
-    const before = kept !== null && Array.isArray(kept) ? kept : null;
+    const before = Array.isArray(previous) ? previous : null;
     for (let i = 0; i < n; i++) {
       const x: unknown = v[i];
       out[i] = omitted(x) ? null : walk(x, depth + 1, freeze, before?.[i]);
@@ -65,7 +65,10 @@ function walk(v: unknown, depth: number, freeze: boolean, previous: unknown): un
   const proto: unknown = Object.getPrototypeOf(v);
   if (proto !== objectPrototype && proto !== null) throw UNUSUAL;
   const source = v as Record<string, unknown>;
-  const before = kept !== null && !Array.isArray(kept) ? (kept as Record<string, unknown>) : null;
+  const before =
+    typeof previous === 'object' && previous !== null && !Array.isArray(previous)
+      ? (previous as Record<string, unknown>)
+      : null;
   const out: Record<string, unknown> = {};
   // for...in lists own enumerable keys in the order JSON writes them (and V8 reads each value by
   // its slot, where a lookup by a key from Object.keys would be a dictionary probe per key)

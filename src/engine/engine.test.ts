@@ -294,6 +294,57 @@ describe('createRetentionEngine', () => {
     expect((await engine.tick({ now: T0 + 5 * 60_000 })).evaluate.evaluated).toBe(1);
   });
 
+  it('shows each planner the signals of the planners before it, read-only', async () => {
+    const seen: string[][] = [];
+    const signalling = (name: string): EnginePlanner<null> => ({
+      name,
+      plan: (_state, { signals, now }) => {
+        seen.push(signals.map((s) => s.type));
+        return {
+          state: null,
+          actions: [],
+          cancel: [],
+          wakeAt: null,
+          signals: [{ type: `${name}_done`, at: now, data: {} }],
+        };
+      },
+    });
+    const { engine } = setup([signalling('a'), signalling('b'), signalling('c')]);
+    await engine.ingest([ev('e1', 'c1', 'ping', T0)], { now: T0 });
+    expect((await engine.tick({ now: T0 })).evaluate.evaluated).toBe(1);
+    expect(seen).toEqual([[], ['a_done'], ['a_done', 'b_done']]);
+  });
+
+  it('reports a planner that changes its stored state or its events as failed', async () => {
+    let mutate = false;
+    const counter: EnginePlanner<{ readonly runs: number[] } | null> = {
+      name: 'counter',
+      plan: (state, { events }) => {
+        if (mutate && state !== undefined && state !== null) (state.runs as number[]).push(1);
+        if (mutate && events[0] !== undefined)
+          (events[0].properties as Record<string, unknown>).x = 1;
+        return {
+          state: { runs: [...(state?.runs ?? []), 1] },
+          actions: [],
+          cancel: [],
+          wakeAt: null,
+        };
+      },
+    };
+    const { engine, store } = setup([counter]);
+    await engine.ingest([ev('e1', 'c1', 'ping', T0)], { now: T0 });
+    await engine.tick({ now: T0 });
+    mutate = true;
+    await engine.ingest([ev('e2', 'c1', 'ping', T0 + H)], { now: T0 + H });
+    const r = await engine.tick({ now: T0 + H });
+    expect(r.evaluate.failures).toHaveLength(1);
+    expect(r.evaluate.failures[0]).toMatchObject({ stage: 'planner', operation: 'counter' });
+    // the stored state is as the first tick left it
+    expect((await store.getCustomer('c1'))?.state).toMatchObject({
+      planners: { counter: { runs: [1] } },
+    });
+  });
+
   it('several engines ticking one store at once deliver each action exactly once', async () => {
     const store = createMemoryStore();
     const delivery = createRecordingDelivery();

@@ -388,13 +388,12 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
       return 'ok';
     }
     const profile = foldProfile(prior.profile, ordered);
-    const signals: EngineSignal[] = [];
     const actions: PlannedAction[] = [];
     const cancel: string[] = [];
     const states: Record<string, JsonValue> = { ...prior.planners };
     let wakeAt: number | null = null;
-    // what each planner is shown of the signals so far: a copy, made again only when one is added
-    let signalsSoFar: readonly EngineSignal[] = NO_SIGNALS;
+    // the signals so far, as each planner is shown them: frozen, replaced when a planner adds one
+    let signals: readonly EngineSignal[] = NO_SIGNALS;
     for (const planner of planners) {
       try {
         const r = planner.plan(prior.planners[planner.name] as never, {
@@ -402,17 +401,14 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
           now,
           events: ordered,
           profile,
-          signals: signalsSoFar,
+          signals,
         });
         states[planner.name] = r.state;
         actions.push(...r.actions);
         cancel.push(...r.cancel);
         if (r.wakeAt !== null && (wakeAt === null || r.wakeAt < wakeAt)) wakeAt = r.wakeAt;
-        const added = r.signals ?? NO_SIGNALS;
-        if (added.length > 0) {
-          for (const s of added) signals.push(s);
-          signalsSoFar = Object.freeze([...signals]);
-        }
+        if (r.signals !== undefined && r.signals.length > 0)
+          signals = Object.freeze([...signals, ...r.signals]);
       } catch (error) {
         // A planner that throws on this customer's data: commit nothing; the claim lapses and the
         // customer is retried after the lease, so a fix (or a corrected event) gets it moving.

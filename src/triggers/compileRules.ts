@@ -392,8 +392,8 @@ function windowOf(path: string): { type: string; label: string; ms: number } | n
 /**
  * Compiles a rule's condition to read through the evaluation (see {@link factReader}): each path
  * once per evaluation, shared by every rule that reads it, and `$events` paths from the
- * customer's history entry without a copy of the facts. `evaluate`, `explain` and `nextChange` take the evaluation's
- * state as their root.
+ * customer's history entry without a copy of the facts. `evaluate`, `explain` and `nextChange`
+ * take the evaluation's state as their root.
  */
 function ruleCondition(condition: Condition, ctx: SetContext): CompiledCondition {
   return compileConditionReading(condition, (path) => readerOf(ctx, path));

@@ -195,8 +195,8 @@ export function dunningPlanner(
   };
 }
 
-/** A subscription and its dunning state, or `null` before its first plan. */
-interface Pending {
+/** An entry as the planner reads it: the dunning state is `null` before the first plan. */
+interface Entry {
   readonly subscription: Subscription;
   readonly state: DunningState | null;
 }
@@ -205,7 +205,7 @@ interface Pending {
  * The entries of a prior state, in id order. A state written before entries became a list (an
  * object of snapshots and one of dunning states, both keyed by subscription id) is read too.
  */
-function entriesOf(prior: DunningPlannerState | null | undefined): readonly Pending[] {
+function entriesOf(prior: DunningPlannerState | null | undefined): readonly Entry[] {
   if (prior === null || prior === undefined) return [];
   if (Array.isArray(prior.subscriptions)) return prior.subscriptions;
   const earlier = prior as unknown as {
@@ -221,10 +221,10 @@ function entriesOf(prior: DunningPlannerState | null | undefined): readonly Pend
 
 /** `entries` with `updated` snapshots replacing theirs or added, in id order. */
 function withSnapshots(
-  entries: readonly Pending[],
+  entries: readonly Entry[],
   updated: ReadonlyMap<string, Subscription>,
-): readonly Pending[] {
-  const byId = new Map<string, Pending>();
+): readonly Entry[] {
+  const byId = new Map<string, Entry>();
   for (const entry of entries) byId.set(entry.subscription.id, entry);
   for (const [id, subscription] of updated)
     byId.set(id, { subscription, state: byId.get(id)?.state ?? null });
