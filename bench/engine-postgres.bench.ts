@@ -33,7 +33,13 @@ async function postgresGroup(): Promise<BenchGroup | null> {
     );
     return null;
   }
-  process.once('exit', () => server.stop());
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    server.stop();
+  };
+  process.once('exit', stop);
   const { default: pg } = await import('pg');
   const { createPostgresStore, migrate } = await import('../src/postgres/index');
   const admin = new pg.Client({ connectionString: server.url });
@@ -115,6 +121,11 @@ async function postgresGroup(): Promise<BenchGroup | null> {
       },
     ],
     notes: () => ({ 'actions delivered': delivered }),
+    // open connections would keep the process alive after the last module
+    dispose: async () => {
+      await Promise.all([admin, ...clients].map((c) => c.end()));
+      stop();
+    },
   };
 }
 

@@ -57,6 +57,8 @@ export interface BenchGroup {
   readonly warmup?: number;
   /** Extra figures to print and record (peak memory, accuracy). */
   readonly notes?: () => Readonly<Record<string, string | number>>;
+  /** Releases what the group holds (connections, servers) once it has run. */
+  readonly dispose?: () => Promise<void> | void;
 }
 
 export interface BenchModule {

@@ -159,7 +159,12 @@ for (const file of files) {
   console.log(`\n${mod.name}`);
   const results: GroupResult[] = [];
   for (const group of await mod.groups()) {
-    const r = await runGroup(group);
+    let r: GroupResult;
+    try {
+      r = await runGroup(group);
+    } finally {
+      await group.dispose?.();
+    }
     print(r);
     results.push(r);
     for (const t of r.targets) summary.push({ module: mod.name, target: t });
