@@ -25,6 +25,39 @@ export interface LifecyclePlannerOptions {
   readonly signals?: readonly string[];
 }
 
+const NO_SIGNALS: readonly EngineSignal[] = Object.freeze([]);
+
+/**
+ * The events (under the machine's names) and the heard signals (as events) in time order, events
+ * before signals at the same instant; or null when the events are in time order and no signal is
+ * heard (the usual case), for the caller to feed the events as they come.
+ */
+function mergedInTimeOrder(
+  events: readonly NormalizedActivityEvent[],
+  signals: readonly EngineSignal[],
+  signalTypes: ReadonlySet<string>,
+  mapping: Readonly<Record<string, string>>,
+  customerId: string,
+): readonly NormalizedActivityEvent[] | null {
+  let heard = false;
+  for (const s of signals) if (signalTypes.has(s.type)) heard = true;
+  let ordered = true;
+  for (let i = 1; i < events.length && ordered; i++)
+    if (events[i]!.at < events[i - 1]!.at) ordered = false;
+  if (!heard && ordered) return null;
+  const inputs: { readonly order: number; readonly input: NormalizedActivityEvent }[] = [];
+  events.forEach((e, order) => {
+    const type = mapping[e.type];
+    inputs.push({ order, input: type === undefined ? e : { ...e, type } });
+  });
+  signals.forEach((s, i) => {
+    if (signalTypes.has(s.type))
+      inputs.push({ order: events.length + i, input: signalEvent(customerId, s, i) });
+  });
+  inputs.sort((a, b) => a.input.at - b.input.at || a.order - b.order);
+  return inputs.map((x) => x.input);
+}
+
 /**
  * The signal a stage change becomes: `stage_entered`, with the stage, the stage left, the machine
  * and the change's sequence number (with the machine and the customer, a unique occurrence id).
@@ -94,40 +127,39 @@ export function lifecyclePlanner<S extends string, F>(
           timeZone: profile.timeZone,
         });
         state = started.state;
-        changes.push(...started.emitted);
+        for (const c of started.emitted) changes.push(c);
       } else {
         state = prior;
       }
-      // the machine hears the events (under its own names) and the chosen signals, in time order
-      const inputs: { readonly order: number; readonly input: NormalizedActivityEvent }[] = [];
-      events.forEach((e, order) => {
-        const type = mapping[e.type];
-        inputs.push({ order, input: type === undefined ? e : { ...e, type } });
-      });
-      signals.forEach((s, i) => {
-        if (signalTypes.has(s.type))
-          inputs.push({ order: events.length + i, input: signalEvent(customerId, s, i) });
-      });
-      inputs.sort((a, b) => a.input.at - b.input.at || a.order - b.order);
-      for (const { input } of inputs) {
+      // each input is fed at its own time (time runs to it, not past it: a later input of this
+      // evaluation must not find the machine already at `now`), and then time runs to `now`
+      const feed = (input: NormalizedActivityEvent | 'tick'): void => {
         const r: { state: StageState; emitted: readonly StageChange[] } = transition(
           machine,
           state,
           input,
-          now,
+          input === 'tick' || input.at > now ? now : input.at,
         );
         state = r.state;
-        changes.push(...r.emitted);
+        for (const c of r.emitted) changes.push(c);
+      };
+      // the machine hears the events (under its own names) and the chosen signals, in time order
+      const merged = mergedInTimeOrder(events, signals, signalTypes, mapping, customerId);
+      if (merged === null) {
+        for (const e of events) {
+          const type = mapping[e.type];
+          feed(type === undefined ? e : { ...e, type });
+        }
+      } else {
+        for (const input of merged) feed(input);
       }
-      const ticked = transition(machine, state, 'tick', now);
-      state = ticked.state;
-      changes.push(...ticked.emitted);
+      feed('tick');
       return {
         state,
         actions: [],
         cancel: [],
         wakeAt: state.wakeAt,
-        signals: changes.map(stageSignal),
+        signals: changes.length === 0 ? NO_SIGNALS : changes.map(stageSignal),
       };
     },
   };
