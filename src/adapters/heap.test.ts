@@ -19,11 +19,18 @@ describe('InstantHeap', () => {
       fc.property(
         fc.array(fc.record({ at: fc.integer({ min: 0, max: 3 }), id }), { maxLength: 200 }),
         (entries) => {
-          const heap = new InstantHeap();
-          for (const e of entries) heap.push(e.at, e.id);
+          const heap = new InstantHeap<{ at: number; id: string }>();
+          for (const e of entries) heap.push(e.at, e.id, e);
           expect(heap.size).toBe(entries.length);
           const popped: { at: number; id: string }[] = [];
-          for (let e = heap.pop(); e !== undefined; e = heap.pop()) popped.push(e);
+          while (heap.size > 0) {
+            const at = heap.peekAt();
+            const e = heap.pop()!;
+            // the item comes back with its own entry
+            expect(e.at).toBe(at);
+            popped.push(e);
+          }
+          expect(heap.pop()).toBeUndefined();
           const expected = [...entries].sort((a, b) =>
             a.at !== b.at ? a.at - b.at : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
           );
@@ -36,11 +43,11 @@ describe('InstantHeap', () => {
   });
 
   it('orders ids that differ only past their seventh unit, or by a NUL, as strings', () => {
-    const heap = new InstantHeap();
+    const heap = new InstantHeap<string>();
     const ids = ['cus_0000002', 'cus_0000001', 'ab\u0000', 'ab', 'ab\u0000\u0000', 'é', 'z'];
-    for (const i of ids) heap.push(5, i);
+    for (const i of ids) heap.push(5, i, i);
     const out: string[] = [];
-    for (let e = heap.pop(); e !== undefined; e = heap.pop()) out.push(e.id);
+    for (let e = heap.pop(); e !== undefined; e = heap.pop()) out.push(e);
     expect(out).toEqual([...ids].sort());
   });
 });

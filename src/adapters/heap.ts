@@ -15,9 +15,10 @@ function prefixOf(id: string): number {
 }
 
 /**
- * A binary min-heap of `{ at, id }` entries ordered by `at`, then `id`: the memory store's index of
- * when rows become claimable. Entries are never removed early; a caller re-validates each popped
- * entry against its row (lazy deletion), so updating a row is one push.
+ * A binary min-heap of entries ordered by `at`, then `id`, each carrying an item (the memory
+ * store's row, so a claim needs no lookup by id): the memory store's index of when rows become
+ * claimable. Entries are never removed early; a caller re-validates each popped entry against its
+ * row (lazy deletion), so updating a row is one push.
  *
  * A daily tick makes most entries share their `at`, so most steps compare ids; each entry keeps
  * a number for its id's first characters ({@link prefixOf}) beside it, and the strings are read
@@ -25,19 +26,21 @@ function prefixOf(id: string): number {
  *
  * @internal
  */
-export class InstantHeap {
+export class InstantHeap<T> {
   private readonly ats: number[] = [];
   private readonly ids: string[] = [];
   private readonly prefixes: number[] = [];
+  private readonly items: T[] = [];
 
   get size(): number {
     return this.ats.length;
   }
 
-  push(at: number, id: string): void {
+  push(at: number, id: string, item: T): void {
     this.ats.push(at);
     this.ids.push(id);
     this.prefixes.push(prefixOf(id));
+    this.items.push(item);
     let i = this.ats.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -52,18 +55,20 @@ export class InstantHeap {
     return this.ats.length === 0 ? Number.POSITIVE_INFINITY : this.ats[0]!;
   }
 
-  /** Removes and returns the smallest entry. */
-  pop(): { at: number; id: string } | undefined {
+  /** Removes the smallest entry and returns its item (read its `at` with {@link peekAt} first). */
+  pop(): T | undefined {
     const n = this.ats.length;
     if (n === 0) return undefined;
-    const top = { at: this.ats[0]!, id: this.ids[0]! };
+    const top = this.items[0]!;
     const lastAt = this.ats.pop()!;
     const lastId = this.ids.pop()!;
     const lastPrefix = this.prefixes.pop()!;
+    const lastItem = this.items.pop()!;
     if (n > 1) {
       this.ats[0] = lastAt;
       this.ids[0] = lastId;
       this.prefixes[0] = lastPrefix;
+      this.items[0] = lastItem;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
@@ -99,5 +104,8 @@ export class InstantHeap {
     const prefix = this.prefixes[a]!;
     this.prefixes[a] = this.prefixes[b]!;
     this.prefixes[b] = prefix;
+    const item = this.items[a]!;
+    this.items[a] = this.items[b]!;
+    this.items[b] = item;
   }
 }

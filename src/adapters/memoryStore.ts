@@ -27,6 +27,8 @@ interface CustomerRow {
   wakeAt: number | null;
   eventCursor: number;
   lastSeq: number;
+  /** The customer's events, in seq order. */
+  events: StoredEvent[];
   owner: string | null;
   leaseUntil: number | null;
   /** When the row becomes claimable, as indexed in the heap (null: not indexed). */
@@ -100,28 +102,27 @@ export interface MemoryStore extends RetentionStore {
 export function createMemoryStore(): MemoryStore {
   const events: StoredEvent[] = [];
   const eventIds = new Set<string>();
-  const eventsByCustomer = new Map<string, StoredEvent[]>();
   const customers = new Map<string, CustomerRow>();
   const outbox = new Map<string, OutboxRow>();
   let seq = 0;
   // When customers and actions become claimable, earliest first; a popped entry that no longer
   // matches its row is stale and skipped, so updating a row is one push.
-  const dueCustomers = new InstantHeap();
-  const readyActions = new InstantHeap();
+  const dueCustomers = new InstantHeap<CustomerRow>();
+  const readyActions = new InstantHeap<OutboxRow>();
 
   const indexCustomer = (row: CustomerRow): void => {
     const at =
       row.wakeAt === null ? null : Math.max(row.wakeAt, row.leaseUntil ?? Number.NEGATIVE_INFINITY);
     if (at === row.heapAt) return;
     row.heapAt = at;
-    if (at !== null) dueCustomers.push(at, row.customerId);
+    if (at !== null) dueCustomers.push(at, row.customerId, row);
   };
   const indexAction = (row: OutboxRow): void => {
     const at =
       row.status === 'pending' ? row.availableAt : row.status === 'claimed' ? row.leaseUntil : null;
     if (at === row.heapAt) return;
     row.heapAt = at;
-    if (at !== null) readyActions.push(at, row.action.key);
+    if (at !== null) readyActions.push(at, row.action.key, row);
   };
 
   const customerRow = (customerId: string): CustomerRow => {
@@ -134,6 +135,7 @@ export function createMemoryStore(): MemoryStore {
         wakeAt: null,
         eventCursor: 0,
         lastSeq: 0,
+        events: [],
         owner: null,
         leaseUntil: null,
         heapAt: null,
@@ -153,10 +155,8 @@ export function createMemoryStore(): MemoryStore {
         eventIds.add(e.id);
         const stored: StoredEvent = Object.freeze({ ...frozenJsonCopy(e), seq: ++seq });
         events.push(stored);
-        const perCustomer = eventsByCustomer.get(e.customerId) ?? [];
-        perCustomer.push(stored);
-        eventsByCustomer.set(e.customerId, perCustomer);
         const row = customerRow(e.customerId);
+        row.events.push(stored);
         row.lastSeq = stored.seq;
         row.wakeAt = row.wakeAt === null ? now : Math.min(row.wakeAt, now);
         indexCustomer(row);
@@ -166,7 +166,7 @@ export function createMemoryStore(): MemoryStore {
     },
 
     async readEvents(customerId, { afterSeq, limit }) {
-      const list = eventsByCustomer.get(customerId) ?? [];
+      const list = customers.get(customerId)?.events ?? [];
       // a customer's events are in seq order: find the first after the cursor by bisection, so a
       // long history is not walked on every evaluation
       let lo = 0;
@@ -190,8 +190,8 @@ export function createMemoryStore(): MemoryStore {
     async claimDueCustomers({ now, limit, owner, leaseMs }: ClaimOptions) {
       const claims: CustomerClaim[] = [];
       while (claims.length < limit && dueCustomers.peekAt() <= now) {
-        const { at, id } = dueCustomers.pop()!;
-        const r = customers.get(id)!;
+        const at = dueCustomers.peekAt();
+        const r = dueCustomers.pop()!;
         if (r.heapAt !== at) continue;
         r.heapAt = null;
         r.owner = owner;
@@ -267,8 +267,8 @@ export function createMemoryStore(): MemoryStore {
     async claimActions({ now, limit, owner, leaseMs }: ClaimOptions) {
       const claimed: OutboxEntry[] = [];
       while (claimed.length < limit && readyActions.peekAt() <= now) {
-        const { at, id } = readyActions.pop()!;
-        const o = outbox.get(id)!;
+        const at = readyActions.peekAt();
+        const o = readyActions.pop()!;
         if (o.heapAt !== at) continue;
         o.heapAt = null;
         o.status = 'claimed';

@@ -3,6 +3,7 @@ import { systemClock } from '../adapters/clock';
 import { PermanentDeliveryError } from '../adapters/delivery';
 import type {
   Clock,
+  CommitResult,
   CustomerClaim,
   Delivery,
   OutboxEntry,
@@ -51,6 +52,7 @@ import type {
   EnginePlanner,
   EngineSignal,
   EvaluateReport,
+  PlannerInput,
   TickReport,
 } from './types';
 
@@ -178,6 +180,17 @@ export interface RetentionEngine extends EventEmitter<EngineEvents> {
 }
 
 const ENGINE_STATE_VERSION = 1;
+
+/** What one evaluation of a customer plans, to be committed. */
+interface Evaluation {
+  readonly state: EngineCustomerState;
+  readonly actions: PlannedAction[];
+  readonly cancel: string[];
+  readonly wakeAt: number | null;
+  readonly signals: readonly EngineSignal[];
+  /** The seq of the last event read: the customer's new event cursor. */
+  readonly cursor: number;
+}
 
 /** No signals (yet): shared, frozen. */
 const NO_SIGNALS: readonly EngineSignal[] = Object.freeze([]);
@@ -354,6 +367,122 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
     return Math.round(base * (0.75 + 0.5 * stableFraction(key, `retry-${attempt}`)));
   };
 
+  /**
+   * Plans one claimed customer from the events read for it: folds the profile, runs the planners
+   * in order and collects what they plan. Null when the stored state or a planner fails (the
+   * failure is reported; the claim lapses). Kept apart from the async steps around it, so that an
+   * evaluation suspended at a store call holds only a few values.
+   */
+  const planCustomer = (
+    claim: CustomerClaim,
+    events: readonly StoredEvent[],
+    now: number,
+    report: MutableEvaluate,
+  ): Evaluation | null => {
+    // stores return a customer's events in seq order, which is almost always time order too
+    let ordered = events;
+    for (let i = 1; i < events.length; i++) {
+      if (events[i]!.at < events[i - 1]!.at) {
+        ordered = [...events].sort((a, b) => a.at - b.at || a.seq - b.seq);
+        break;
+      }
+    }
+    let prior: EngineCustomerState;
+    try {
+      prior = readState(claim.state, claim.customerId);
+    } catch (error) {
+      report.failures.push({
+        stage: 'planner',
+        operation: 'state',
+        customerId: claim.customerId,
+        message: messageOf(error),
+      });
+      return null;
+    }
+    const profile = foldProfile(prior.profile, ordered);
+    const actions: PlannedAction[] = [];
+    const cancel: string[] = [];
+    const states: Record<string, JsonValue> = { ...prior.planners };
+    let wakeAt: number | null = null;
+    // the signals so far, as each planner is shown them: frozen, replaced when a planner adds one;
+    // planners share one input until then
+    let signals: readonly EngineSignal[] = NO_SIGNALS;
+    let input: PlannerInput = {
+      customerId: claim.customerId,
+      now,
+      events: ordered,
+      profile,
+      signals,
+    };
+    for (const planner of planners) {
+      try {
+        const r = planner.plan(prior.planners[planner.name] as never, input);
+        states[planner.name] = r.state;
+        for (const a of r.actions) actions.push(a);
+        for (const key of r.cancel) cancel.push(key);
+        if (r.wakeAt !== null && (wakeAt === null || r.wakeAt < wakeAt)) wakeAt = r.wakeAt;
+        if (r.signals !== undefined && r.signals.length > 0) {
+          signals = Object.freeze([...signals, ...r.signals]);
+          input = { customerId: claim.customerId, now, events: ordered, profile, signals };
+        }
+      } catch (error) {
+        // A planner that throws on this customer's data: commit nothing; the claim lapses and the
+        // customer is retried after the lease, so a fix (or a corrected event) gets it moving.
+        report.failures.push({
+          stage: 'planner',
+          operation: planner.name,
+          customerId: claim.customerId,
+          message: messageOf(error),
+        });
+        return null;
+      }
+    }
+    return {
+      state: { v: ENGINE_STATE_VERSION, profile, planners: states },
+      actions,
+      cancel,
+      wakeAt,
+      signals,
+      cursor: events.length > 0 ? events[events.length - 1]!.seq : claim.eventCursor,
+    };
+  };
+
+  /** Counts a committed evaluation and tells the listeners what it did. */
+  const committed = (
+    customerId: string,
+    planned: Evaluation,
+    result: CommitResult,
+    report: MutableEvaluate,
+  ): void => {
+    report.evaluated++;
+    report.planned += result.enqueued;
+    report.cancelled += result.cancelled;
+    if (emitter.listenerCount('customer:evaluated') > 0)
+      emitter.emit('customer:evaluated', {
+        customerId,
+        version: result.version,
+        planned: result.enqueued,
+        cancelled: result.cancelled,
+        wakeAt: planned.wakeAt,
+      });
+    for (const signal of planned.signals) {
+      emitter.emit('signal', { customerId, signal });
+      if (signal.type === 'stage_entered' && typeof signal.data.stage === 'string') {
+        const from = signal.data.from;
+        emitter.emit('stage:changed', {
+          customerId,
+          from: typeof from === 'string' ? from : null,
+          to: signal.data.stage,
+          at: signal.at,
+        });
+      }
+    }
+    if (emitter.listenerCount('action:planned') > 0)
+      for (const a of planned.actions) emitter.emit('action:planned', a);
+    if (emitter.listenerCount('action:cancelled') > 0)
+      for (const key of planned.cancel) emitter.emit('action:cancelled', { customerId, key });
+  };
+
   const evaluateCustomer = async (
     claim: CustomerClaim,
     now: number,
@@ -374,65 +503,18 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
       });
       return 'stop';
     }
-    const ordered = [...events].sort((a, b) => a.at - b.at || a.seq - b.seq);
-    let prior: EngineCustomerState;
-    try {
-      prior = readState(claim.state, claim.customerId);
-    } catch (error) {
-      report.failures.push({
-        stage: 'planner',
-        operation: 'state',
-        customerId: claim.customerId,
-        message: messageOf(error),
-      });
-      return 'ok';
-    }
-    const profile = foldProfile(prior.profile, ordered);
-    const actions: PlannedAction[] = [];
-    const cancel: string[] = [];
-    const states: Record<string, JsonValue> = { ...prior.planners };
-    let wakeAt: number | null = null;
-    // the signals so far, as each planner is shown them: frozen, replaced when a planner adds one
-    let signals: readonly EngineSignal[] = NO_SIGNALS;
-    for (const planner of planners) {
-      try {
-        const r = planner.plan(prior.planners[planner.name] as never, {
-          customerId: claim.customerId,
-          now,
-          events: ordered,
-          profile,
-          signals,
-        });
-        states[planner.name] = r.state;
-        actions.push(...r.actions);
-        cancel.push(...r.cancel);
-        if (r.wakeAt !== null && (wakeAt === null || r.wakeAt < wakeAt)) wakeAt = r.wakeAt;
-        if (r.signals !== undefined && r.signals.length > 0)
-          signals = Object.freeze([...signals, ...r.signals]);
-      } catch (error) {
-        // A planner that throws on this customer's data: commit nothing; the claim lapses and the
-        // customer is retried after the lease, so a fix (or a corrected event) gets it moving.
-        report.failures.push({
-          stage: 'planner',
-          operation: planner.name,
-          customerId: claim.customerId,
-          message: messageOf(error),
-        });
-        return 'ok';
-      }
-    }
-    const state: EngineCustomerState = { v: ENGINE_STATE_VERSION, profile, planners: states };
-    const cursor = events.length > 0 ? events[events.length - 1]!.seq : claim.eventCursor;
-    let result: { version: number; enqueued: number; cancelled: number };
+    const planned = planCustomer(claim, events, now, report);
+    if (planned === null) return 'ok';
+    let result: CommitResult;
     try {
       result = await store.commit({
         customerId: claim.customerId,
         expectedVersion: claim.version,
-        state: state as unknown as JsonValue,
-        wakeAt,
-        eventCursor: cursor,
-        enqueue: actions,
-        cancel,
+        state: planned.state as unknown as JsonValue,
+        wakeAt: planned.wakeAt,
+        eventCursor: planned.cursor,
+        enqueue: planned.actions,
+        cancel: planned.cancel,
         now,
         owner: workerId,
       });
@@ -450,34 +532,7 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
       });
       return 'stop';
     }
-    report.evaluated++;
-    report.planned += result.enqueued;
-    report.cancelled += result.cancelled;
-    if (emitter.listenerCount('customer:evaluated') > 0)
-      emitter.emit('customer:evaluated', {
-        customerId: claim.customerId,
-        version: result.version,
-        planned: result.enqueued,
-        cancelled: result.cancelled,
-        wakeAt,
-      });
-    for (const signal of signals) {
-      emitter.emit('signal', { customerId: claim.customerId, signal });
-      if (signal.type === 'stage_entered' && typeof signal.data.stage === 'string') {
-        const from = signal.data.from;
-        emitter.emit('stage:changed', {
-          customerId: claim.customerId,
-          from: typeof from === 'string' ? from : null,
-          to: signal.data.stage,
-          at: signal.at,
-        });
-      }
-    }
-    if (emitter.listenerCount('action:planned') > 0)
-      for (const a of actions) emitter.emit('action:planned', a);
-    if (emitter.listenerCount('action:cancelled') > 0)
-      for (const key of cancel)
-        emitter.emit('action:cancelled', { customerId: claim.customerId, key });
+    committed(claim.customerId, planned, result, report);
     return 'ok';
   };
 

@@ -8,6 +8,7 @@ import {
   type DunningEvent,
   type DunningPolicy,
   type DunningState,
+  type PlanDunningOptions,
   planDunning,
 } from '../../dunning/index';
 import type { EnginePlanner, EngineSignal } from '../types';
@@ -71,6 +72,8 @@ export interface DunningPlannerOptions {
   /** Earlier policy versions that campaigns in flight may still follow. @defaultValue `[]` */
   readonly policies?: readonly DunningPolicy[];
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function isRecord(value: JsonValue | undefined): value is { readonly [key: string]: JsonValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -175,14 +178,16 @@ export function dunningPlanner(
           const d = dunningEventOf(e, id, entries.length === 1);
           if (d !== null) dunningEvents.push(d);
         }
-        const plan = planDunning(subscription, policy, {
+        // built by assignment rather than spreads: one object shape, no copying of literals
+        const planOptions: Mutable<PlanDunningOptions> = {
           now,
-          ...(state === null ? {} : { state }),
           events: dunningEvents,
           timeZone: profile.timeZone,
           horizon,
-          ...(options.policies === undefined ? {} : { policies: options.policies }),
-        });
+        };
+        if (state !== null) planOptions.state = state;
+        if (options.policies !== undefined) planOptions.policies = options.policies;
+        const plan = planDunning(subscription, policy, planOptions);
         next.push({ subscription, state: plan.state });
         actions.push(...plan.actions);
         cancel.push(...plan.cancel);
