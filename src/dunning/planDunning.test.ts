@@ -794,6 +794,33 @@ describe('planDunning: driving a campaign to its end', () => {
     for (const r of run.retries) expect(r).toBeLessThan(t('2026-06-24T09:00:00Z'));
   });
 
+  it('never sends, after a campaign closes, a reminder that fell due while it was open', () => {
+    // a one-off charge fails two weeks before the next renewal: the renewal's 7-day reminder
+    // falls due while the campaign is open, and is held back for good
+    const sub = subscription({ currentPeriodEnd: '2026-06-24T09:00:00Z' });
+    const short = policy({
+      reminders: { preCharge: { before: ['7d', '1d'] } },
+      retries: { schedule: ['1d', '3d', '5d'], window: '10d' },
+    });
+    const run = drive(
+      sub,
+      short,
+      { events: [failed('2026-06-10T10:00:00Z', 'do_not_honor')], now: t('2026-06-10T10:00:00Z') },
+      () => ({ ok: false, code: 'do_not_honor' }),
+      { timeZone: BERLIN },
+    );
+    const [campaign] = run.plans.flatMap((p) => p.closed);
+    expect(campaign?.status).toBe('final_action');
+    const reminders = run.plans.flatMap((p) =>
+      p.steps.filter((s) => s.kind === 'pre_charge_reminder').map((s) => s.dueAt),
+    );
+    for (const at of reminders) {
+      expect(at < campaign!.startedAt || at >= campaign!.closedAt!).toBe(true);
+    }
+    // the 1-day reminder, due after the campaign closed, still goes out
+    expect(reminders.map((at) => local(at, BERLIN))).toContain('2026-06-23 10:00');
+  });
+
   it('ends in the final action when nothing works', () => {
     const run = drive(
       pastDue,

@@ -433,6 +433,22 @@ function strictOrder(steps: RawStep[], finalAt: Instant | null): RawStep[] {
  * Reminders before the next charge of an active or trialing subscription, unless a campaign in
  * its currency is open (the campaign's own messages ask for new payment details then).
  */
+/**
+ * Whether a campaign in `currency` was open at `t`. A reminder due then was held back, and is
+ * not sent once the campaign has closed (a plan whose window starts before the close would
+ * otherwise list it, late).
+ */
+function duringCampaign(
+  campaigns: readonly DunningCampaign[],
+  currency: string,
+  t: Instant,
+): boolean {
+  for (const c of campaigns)
+    if (c.currency === currency && c.startedAt <= t && (c.closedAt === null || t < c.closedAt))
+      return true;
+  return false;
+}
+
 function reminderSteps(
   ctx: PlanContext,
   campaigns: readonly DunningCampaign[],
@@ -466,7 +482,7 @@ function reminderSteps(
       p.sendAt === null
         ? shiftByDuration(charge, reminder.offsets[i]!, -1, timeZone)
         : fromWallClock((chargeDay - reminder.days[i]!) * DAY + p.sendAt * MINUTE, timeZone);
-    if (dueAt >= charge || dueAt < from) continue;
+    if (dueAt >= charge || dueAt < from || duringCampaign(campaigns, sub.currency, dueAt)) continue;
     if (dueAt > until) {
       if (dueAt < beyond) beyond = dueAt;
       continue;
