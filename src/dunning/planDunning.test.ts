@@ -817,8 +817,10 @@ describe('planDunning: driving a campaign to its end', () => {
     for (const at of reminders) {
       expect(at < campaign!.startedAt || at >= campaign!.closedAt!).toBe(true);
     }
-    // the 1-day reminder, due after the campaign closed, still goes out
-    expect(reminders.map((at) => local(at, BERLIN))).toContain('2026-06-23 10:00');
+    // the 7-day reminder (June 17, 10:00 in Berlin) fell due inside the campaign
+    const sevenDays = t('2026-06-17T08:00:00Z');
+    expect(campaign!.startedAt <= sevenDays && sevenDays < campaign!.closedAt!).toBe(true);
+    expect(reminders).not.toContain(sevenDays);
   });
 
   it('ends in the final action when nothing works', () => {
