@@ -9,7 +9,15 @@ import { createMemoryStore } from './memoryStore';
  */
 type Op =
   | { kind: 'append'; customer: number; at: number }
-  | { kind: 'commit'; customer: number; wake: number | null; enqueue: number[]; cancel: number[] }
+  | {
+      kind: 'commit';
+      customer: number;
+      wake: number | null;
+      enqueue: number[];
+      cancel: number[];
+      /** Commit as the customer's last claimer, which releases its lease. */
+      release: boolean;
+    }
   | { kind: 'claimCustomers'; limit: number; lease: number }
   | { kind: 'claimActions'; limit: number; lease: number }
   | { kind: 'complete'; key: number; owner: number; asOwner: boolean }
@@ -21,9 +29,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
     kind: fc.constant('commit' as const),
     customer: fc.nat(4),
-    wake: fc.option(fc.nat(80)),
+    wake: fc.option(fc.oneof(fc.nat(5), fc.nat(80))),
     enqueue: fc.array(fc.nat(4), { maxLength: 3 }),
     cancel: fc.array(fc.nat(4), { maxLength: 2 }),
+    release: fc.boolean(),
   }),
   fc.record({
     kind: fc.constant('claimCustomers' as const),
@@ -70,7 +79,12 @@ describe('memory store index', () => {
         // the model: rows with the fields that decide claims
         const customers = new Map<
           string,
-          { wakeAt: number | null; leaseUntil: number | null; version: number }
+          {
+            wakeAt: number | null;
+            leaseUntil: number | null;
+            version: number;
+            owner?: string | null;
+          }
         >();
         const outbox = new Map<
           string,
@@ -112,7 +126,10 @@ describe('memory store index', () => {
               const row = customers.get(id) ?? { wakeAt: null, leaseUntil: null, version: 0 };
               const lastSeqBeyond = false; // the model commits at the latest cursor below
               const events = await store.readEvents(id, { afterSeq: 0 });
+              // as the last claimer (releasing the lease), or as a caller that never claimed
+              const owner = o.release && typeof row.owner === 'string' ? row.owner : undefined;
               await store.commit({
+                ...(owner === undefined ? {} : { owner }),
                 customerId: id,
                 expectedVersion: row.version,
                 state: {},
@@ -124,6 +141,10 @@ describe('memory store index', () => {
               });
               row.version++;
               row.wakeAt = lastSeqBeyond ? now : o.wake;
+              if (owner !== undefined) {
+                row.leaseUntil = null;
+                row.owner = null;
+              }
               customers.set(id, row);
               for (const k of o.enqueue)
                 if (!outbox.has(`k${k}`))
@@ -157,7 +178,8 @@ describe('memory store index', () => {
                 .slice(0, o.limit)
                 .map(([id]) => id);
               expect(got).toEqual(expected);
-              for (const id of got) customers.get(id)!.leaseUntil = now + o.lease;
+              for (const id of got)
+                Object.assign(customers.get(id)!, { leaseUntil: now + o.lease, owner });
               break;
             }
             case 'claimActions': {
@@ -214,8 +236,17 @@ describe('memory store index', () => {
         examples: [
           [
             [
+              // a commit by the claimer releases the lease: due again at once
+              { kind: 'append', customer: 0, at: 0 },
+              { kind: 'claimCustomers', limit: 1, lease: 10 },
+              { kind: 'commit', customer: 0, wake: 0, enqueue: [], cancel: [], release: true },
+              { kind: 'claimCustomers', limit: 1, lease: 10 },
+            ],
+          ],
+          [
+            [
               { kind: 'append', customer: 4, at: 0 },
-              { kind: 'commit', customer: 4, wake: null, enqueue: [], cancel: [] },
+              { kind: 'commit', customer: 4, wake: null, enqueue: [], cancel: [], release: false },
               { kind: 'append', customer: 4, at: 0 },
               { kind: 'claimCustomers', limit: 1, lease: 1 },
             ],

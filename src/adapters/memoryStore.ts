@@ -31,8 +31,21 @@ interface CustomerRow {
   events: StoredEvent[];
   owner: string | null;
   leaseUntil: number | null;
+  /** The claim whose lease the row holds, until a commit releases it or the lease lapses. */
+  lease: LeaseBatch<CustomerRow> | null;
   /** When the row becomes claimable, as indexed in the heap (null: not indexed). */
   heapAt: number | null;
+}
+
+/**
+ * The rows (customers or actions) one claim leased. A leased row is not in its index; when the
+ * lease lapses, the rows still holding it are put back. A commit, completion or failure that
+ * ends a lease only unlinks the row, so a claim and its commit leave nothing in the index for
+ * later claims to pop and skip.
+ */
+interface LeaseBatch<R> {
+  readonly until: number;
+  readonly rows: R[];
 }
 
 interface OutboxRow {
@@ -44,6 +57,8 @@ interface OutboxRow {
   leaseUntil: number | null;
   lastError: string | null;
   updatedAt: number;
+  /** The claim whose lease the row holds, until it is completed or failed or the lease lapses. */
+  lease: LeaseBatch<OutboxRow> | null;
   /** When the row becomes claimable, as indexed in the heap (null: not indexed). */
   heapAt: number | null;
 }
@@ -108,18 +123,28 @@ export function createMemoryStore(): MemoryStore {
   // When customers and actions become claimable, earliest first; a popped entry that no longer
   // matches its row is stale and skipped, so updating a row is one push.
   const dueCustomers = new InstantHeap<CustomerRow>();
+  const leases = new InstantHeap<LeaseBatch<CustomerRow>>();
+  const actionLeases = new InstantHeap<LeaseBatch<OutboxRow>>();
   const readyActions = new InstantHeap<OutboxRow>();
 
   const indexCustomer = (row: CustomerRow): void => {
+    // a leased row waits in its lease batch until the lease lapses
     const at =
-      row.wakeAt === null ? null : Math.max(row.wakeAt, row.leaseUntil ?? Number.NEGATIVE_INFINITY);
+      row.wakeAt === null || row.lease !== null
+        ? null
+        : Math.max(row.wakeAt, row.leaseUntil ?? Number.NEGATIVE_INFINITY);
     if (at === row.heapAt) return;
     row.heapAt = at;
     if (at !== null) dueCustomers.push(at, row.customerId, row);
   };
   const indexAction = (row: OutboxRow): void => {
+    // a claimed row waits in its lease batch until the lease lapses
     const at =
-      row.status === 'pending' ? row.availableAt : row.status === 'claimed' ? row.leaseUntil : null;
+      row.status === 'pending'
+        ? row.availableAt
+        : row.status === 'claimed' && row.lease === null
+          ? row.leaseUntil
+          : null;
     if (at === row.heapAt) return;
     row.heapAt = at;
     if (at !== null) readyActions.push(at, row.action.key, row);
@@ -138,6 +163,7 @@ export function createMemoryStore(): MemoryStore {
         events: [],
         owner: null,
         leaseUntil: null,
+        lease: null,
         heapAt: null,
       };
       customers.set(customerId, row);
@@ -188,7 +214,17 @@ export function createMemoryStore(): MemoryStore {
     },
 
     async claimDueCustomers({ now, limit, owner, leaseMs }: ClaimOptions) {
+      // lapsed leases first: their customers are due again, in order with the rest
+      while (leases.peekAt() <= now) {
+        const lapsed = leases.pop()!;
+        for (const r of lapsed.rows) {
+          if (r.lease !== lapsed) continue;
+          r.lease = null;
+          indexCustomer(r);
+        }
+      }
       const claims: CustomerClaim[] = [];
+      let batch: LeaseBatch<CustomerRow> | null = null;
       while (claims.length < limit && dueCustomers.peekAt() <= now) {
         const at = dueCustomers.peekAt();
         const r = dueCustomers.pop()!;
@@ -196,7 +232,9 @@ export function createMemoryStore(): MemoryStore {
         r.heapAt = null;
         r.owner = owner;
         r.leaseUntil = now + leaseMs;
-        indexCustomer(r);
+        batch ??= { until: r.leaseUntil, rows: [] };
+        batch.rows.push(r);
+        r.lease = batch;
         claims.push({
           customerId: r.customerId,
           version: r.version,
@@ -207,6 +245,7 @@ export function createMemoryStore(): MemoryStore {
           leaseUntil: r.leaseUntil,
         });
       }
+      if (batch !== null) leases.push(batch.until, '', batch);
       return claims;
     },
 
@@ -231,6 +270,7 @@ export function createMemoryStore(): MemoryStore {
       if (input.owner !== undefined && target.owner === input.owner) {
         target.owner = null;
         target.leaseUntil = null;
+        target.lease = null;
       }
       indexCustomer(target);
       let enqueued = 0;
@@ -245,6 +285,7 @@ export function createMemoryStore(): MemoryStore {
           leaseUntil: null,
           lastError: null,
           updatedAt: input.now,
+          lease: null,
           heapAt: null,
         };
         outbox.set(action.key, o);
@@ -265,7 +306,17 @@ export function createMemoryStore(): MemoryStore {
     },
 
     async claimActions({ now, limit, owner, leaseMs }: ClaimOptions) {
+      // lapsed leases first: their actions are claimable again, in order with the rest
+      while (actionLeases.peekAt() <= now) {
+        const lapsed = actionLeases.pop()!;
+        for (const o of lapsed.rows) {
+          if (o.lease !== lapsed) continue;
+          o.lease = null;
+          indexAction(o);
+        }
+      }
       const claimed: OutboxEntry[] = [];
+      let batch: LeaseBatch<OutboxRow> | null = null;
       while (claimed.length < limit && readyActions.peekAt() <= now) {
         const at = readyActions.peekAt();
         const o = readyActions.pop()!;
@@ -276,9 +327,12 @@ export function createMemoryStore(): MemoryStore {
         o.leaseUntil = now + leaseMs;
         o.attempts++;
         o.updatedAt = now;
-        indexAction(o);
+        batch ??= { until: o.leaseUntil, rows: [] };
+        batch.rows.push(o);
+        o.lease = batch;
         claimed.push(entry(o));
       }
+      if (batch !== null) actionLeases.push(batch.until, '', batch);
       return claimed;
     },
 
@@ -288,6 +342,7 @@ export function createMemoryStore(): MemoryStore {
       o.status = 'delivered';
       o.owner = null;
       o.leaseUntil = null;
+      o.lease = null;
       o.updatedAt = now;
       indexAction(o);
       return true;
@@ -300,6 +355,7 @@ export function createMemoryStore(): MemoryStore {
       o.availableAt = retryAt ?? o.availableAt;
       o.owner = null;
       o.leaseUntil = null;
+      o.lease = null;
       o.lastError = error.slice(0, 2000);
       o.updatedAt = now;
       indexAction(o);
