@@ -132,6 +132,9 @@ describe('planDunning: reminders before a charge', () => {
     });
     expect(third.steps.map((s) => s.action.key)).toEqual([first.steps[1]!.action.key]);
     expect(third.cancel).toEqual([]);
+    // nothing pending changed between the second and third plans: the same list object
+    expect(third.state.pending).toBe(second.state.pending);
+    expect(second.state.pending).not.toBe(first.state.pending);
     const fresh = planDunning(subscription(), standard, { now: '2026-06-05T00:00:00Z' });
     expect(fresh.steps.map((s) => s.action.key)).toEqual([first.steps[1]!.action.key]);
   });

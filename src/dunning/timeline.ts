@@ -540,6 +540,17 @@ function toAction(
   );
 }
 
+/** Whether two pending lists name the same keys due at the same instants, in the same order. */
+function samePending(a: DunningState['pending'], b: DunningState['pending']): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.key !== y.key || x.dueAt !== y.dueAt) return false;
+  }
+  return true;
+}
+
 /** Assembles the plan from the campaigns after events. */
 export function buildPlan(
   ctx: PlanContext,
@@ -610,11 +621,11 @@ export function buildPlan(
   )
     nextWakeUpAt = beyond;
   const cancel: string[] = [];
-  if (input.previousPending.length > 0) {
-    const listed = new Set<string>();
-    for (const a of actions) listed.add(a.key);
-    for (const p of input.previousPending)
-      if (p.dueAt > input.cancelFrom && !listed.has(p.key)) cancel.push(p.key);
+  for (const p of input.previousPending) {
+    if (p.dueAt <= input.cancelFrom) continue;
+    let listed = false;
+    for (let i = 0; i < actions.length && !listed; i++) listed = actions[i]!.key === p.key;
+    if (!listed) cancel.push(p.key);
   }
   return {
     state: {
@@ -623,7 +634,9 @@ export function buildPlan(
       plannedAt: ctx.now,
       lastEventAt: input.lastEventAt,
       campaigns: input.campaigns,
-      pending,
+      // the earlier list when it is unchanged: the same object, which a store that keeps what it
+      // was given (the memory store reuses what a new state kept) need not copy again
+      pending: samePending(input.previousPending, pending) ? input.previousPending : pending,
     },
     steps,
     actions,
