@@ -48,6 +48,22 @@ interface LeaseBatch<R> {
   readonly rows: R[];
 }
 
+/** Puts back in its index each row that still holds a lease lapsed by `now`. */
+function putBackLapsed<R extends { lease: LeaseBatch<R> | null }>(
+  leases: InstantHeap<LeaseBatch<R>>,
+  now: number,
+  index: (row: R) => void,
+): void {
+  while (leases.peekAt() <= now) {
+    const lapsed = leases.pop()!;
+    for (const row of lapsed.rows) {
+      if (row.lease !== lapsed) continue;
+      row.lease = null;
+      index(row);
+    }
+  }
+}
+
 interface OutboxRow {
   action: PlannedAction;
   status: OutboxStatus;
@@ -215,14 +231,7 @@ export function createMemoryStore(): MemoryStore {
 
     async claimDueCustomers({ now, limit, owner, leaseMs }: ClaimOptions) {
       // lapsed leases first: their customers are due again, in order with the rest
-      while (leases.peekAt() <= now) {
-        const lapsed = leases.pop()!;
-        for (const r of lapsed.rows) {
-          if (r.lease !== lapsed) continue;
-          r.lease = null;
-          indexCustomer(r);
-        }
-      }
+      putBackLapsed(leases, now, indexCustomer);
       const claims: CustomerClaim[] = [];
       let batch: LeaseBatch<CustomerRow> | null = null;
       while (claims.length < limit && dueCustomers.peekAt() <= now) {
@@ -307,14 +316,7 @@ export function createMemoryStore(): MemoryStore {
 
     async claimActions({ now, limit, owner, leaseMs }: ClaimOptions) {
       // lapsed leases first: their actions are claimable again, in order with the rest
-      while (actionLeases.peekAt() <= now) {
-        const lapsed = actionLeases.pop()!;
-        for (const o of lapsed.rows) {
-          if (o.lease !== lapsed) continue;
-          o.lease = null;
-          indexAction(o);
-        }
-      }
+      putBackLapsed(actionLeases, now, indexAction);
       const claimed: OutboxEntry[] = [];
       let batch: LeaseBatch<OutboxRow> | null = null;
       while (claimed.length < limit && readyActions.peekAt() <= now) {
