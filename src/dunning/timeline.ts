@@ -433,22 +433,6 @@ function strictOrder(steps: RawStep[], finalAt: Instant | null): RawStep[] {
  * Reminders before the next charge of an active or trialing subscription, unless a campaign in
  * its currency is open (the campaign's own messages ask for new payment details then).
  */
-/**
- * Whether a campaign in `currency` was open at `t`. A reminder due then was held back, and is
- * not sent once the campaign has closed (a plan whose window starts before the close would
- * otherwise list it, late).
- */
-function duringCampaign(
-  campaigns: readonly DunningCampaign[],
-  currency: string,
-  t: Instant,
-): boolean {
-  for (const c of campaigns)
-    if (c.currency === currency && c.startedAt <= t && (c.closedAt === null || t < c.closedAt))
-      return true;
-  return false;
-}
-
 function reminderSteps(
   ctx: PlanContext,
   campaigns: readonly DunningCampaign[],
@@ -460,7 +444,16 @@ function reminderSteps(
   const charge = sub.currentPeriodEnd;
   if (sub.canceled || charge <= ctx.now) return none;
   if (sub.status !== 'active' && sub.status !== 'trialing') return none;
-  for (const c of campaigns) if (c.currency === sub.currency && c.status === 'open') return none;
+  // a reminder due while a campaign in its currency was open was held back, and is not sent once
+  // the campaign has closed (a plan whose window starts before the close would list it, late)
+  let heldFrom = Number.POSITIVE_INFINITY;
+  let heldUntil = Number.NEGATIVE_INFINITY;
+  for (const c of campaigns) {
+    if (c.currency !== sub.currency) continue;
+    if (c.status === 'open') return none;
+    heldFrom = c.startedAt;
+    heldUntil = c.closedAt ?? c.startedAt;
+  }
   let kind: DunningStepKind = 'pre_charge_reminder';
   let reminder = p.preCharge;
   const card = sub.card;
@@ -482,7 +475,7 @@ function reminderSteps(
       p.sendAt === null
         ? shiftByDuration(charge, reminder.offsets[i]!, -1, timeZone)
         : fromWallClock((chargeDay - reminder.days[i]!) * DAY + p.sendAt * MINUTE, timeZone);
-    if (dueAt >= charge || dueAt < from || duringCampaign(campaigns, sub.currency, dueAt)) continue;
+    if (dueAt >= charge || dueAt < from || (dueAt >= heldFrom && dueAt < heldUntil)) continue;
     if (dueAt > until) {
       if (dueAt < beyond) beyond = dueAt;
       continue;
