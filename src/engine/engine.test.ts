@@ -345,6 +345,34 @@ describe('createRetentionEngine', () => {
     });
   });
 
+  it('reports a planner that changes its input object as failed, before any later planner runs', async () => {
+    const seen: number[] = [];
+    const meddler: EnginePlanner<null> = {
+      name: 'meddler',
+      plan: (_state, input) => {
+        (input as { now: number }).now = 0;
+        return { state: null, actions: [], cancel: [], wakeAt: null };
+      },
+    };
+    const reader: EnginePlanner<null> = {
+      name: 'reader',
+      plan: (_state, { now }) => {
+        seen.push(now);
+        return { state: null, actions: [], cancel: [], wakeAt: null };
+      },
+    };
+    const { engine } = setup([meddler, reader]);
+    await engine.ingest([ev('e1', 'c1', 'ping', T0)], { now: T0 });
+    const r = await engine.tick({ now: T0 });
+    expect(r.evaluate.failures).toMatchObject([{ stage: 'planner', operation: 'meddler' }]);
+    expect(seen).toEqual([]);
+    // planners that leave the input alone see the tick's time
+    const { engine: calm } = setup([reader]);
+    await calm.ingest([ev('e1', 'c1', 'ping', T0)], { now: T0 });
+    await calm.tick({ now: T0 + H });
+    expect(seen).toEqual([T0 + H]);
+  });
+
   it('several engines ticking one store at once deliver each action exactly once', async () => {
     const store = createMemoryStore();
     const delivery = createRecordingDelivery();

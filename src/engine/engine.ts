@@ -405,15 +405,15 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
     const states: Record<string, JsonValue> = { ...prior.planners };
     let wakeAt: number | null = null;
     // the signals so far, as each planner is shown them: frozen, replaced when a planner adds one;
-    // planners share one input until then
+    // planners share one frozen input until then, so none can change what the next one sees
     let signals: readonly EngineSignal[] = NO_SIGNALS;
-    let input: PlannerInput = {
+    let input: PlannerInput = Object.freeze({
       customerId: claim.customerId,
       now,
       events: ordered,
       profile,
       signals,
-    };
+    });
     for (const planner of planners) {
       try {
         const r = planner.plan(prior.planners[planner.name] as never, input);
@@ -423,7 +423,13 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
         if (r.wakeAt !== null && (wakeAt === null || r.wakeAt < wakeAt)) wakeAt = r.wakeAt;
         if (r.signals !== undefined && r.signals.length > 0) {
           signals = Object.freeze([...signals, ...r.signals]);
-          input = { customerId: claim.customerId, now, events: ordered, profile, signals };
+          input = Object.freeze({
+            customerId: claim.customerId,
+            now,
+            events: ordered,
+            profile,
+            signals,
+          });
         }
       } catch (error) {
         // A planner that throws on this customer's data: commit nothing; the claim lapses and the

@@ -81,8 +81,9 @@ export interface EnginePlanner<S = JsonValue> {
   /**
    * Plans for one customer. Must be deterministic (the same inputs give the same result) and must
    * not change `state` or `input`: build a new state, reusing unchanged parts of the old one
-   * freely. The memory store hands out frozen states and events, so a change there throws a
-   * `TypeError`, reported as this planner's failure.
+   * freely. The engine freezes `input` (the planners of one evaluation share it until one adds a
+   * signal), and the memory store hands out frozen states and events, so a change there throws
+   * a `TypeError`, reported as this planner's failure.
    */
   plan(state: S | undefined, input: PlannerInput): PlannerResult<S>;
 }
