@@ -140,10 +140,13 @@ describe('jsonCopy', () => {
 });
 
 /** Every object and array of `v`, with the path to it. */
+/** The path of key `k` under `path`, quoted so that keys holding a `/` cannot collide. */
+const under = (path: string, k: string | number) => `${path}/${JSON.stringify(String(k))}`;
+
 function objectsOf(v: unknown, path = '$', out = new Map<string, object>()): Map<string, object> {
   if (typeof v === 'object' && v !== null) {
     out.set(path, v);
-    for (const [k, x] of Object.entries(v)) objectsOf(x, `${path}/${k}`, out);
+    for (const [k, x] of Object.entries(v)) objectsOf(x, under(path, k), out);
   }
   return out;
 }
@@ -178,9 +181,9 @@ describe('frozenJsonCopy', () => {
         const rebuild = (v: unknown, path: string): unknown => {
           if (typeof v !== 'object' || v === null) return v;
           if (chosen.has(path)) return v;
-          if (Array.isArray(v)) return v.map((x, i) => rebuild(x, `${path}/${i}`));
+          if (Array.isArray(v)) return v.map((x, i) => rebuild(x, under(path, i)));
           return Object.fromEntries(
-            Object.entries(v).map(([k, x]) => [k, rebuild(x, `${path}/${k}`)]),
+            Object.entries(v).map(([k, x]) => [k, rebuild(x, under(path, k))]),
           );
         };
         const value = { now: rebuild(previous, '$'), extra };
@@ -193,8 +196,9 @@ describe('frozenJsonCopy', () => {
           [...chosen].some((c) => c !== undefined && (from === c || from.startsWith(`${c}/`)));
         for (const [path, o] of objectsOf(copy)) {
           expect(Object.isFrozen(o)).toBe(true);
-          const from = path.replace(/^\$\/now/, '$');
-          if (path.startsWith('$/now') && inside(from)) expect(o).toBe(earlier.get(from));
+          const now = under('$', 'now');
+          const from = path.startsWith(now) ? `$${path.slice(now.length)}` : path;
+          if (path.startsWith(now) && inside(from)) expect(o).toBe(earlier.get(from));
           else {
             expect(new Set(earlier.values()).has(o)).toBe(false);
             expect(inputs.get(path)).not.toBe(o);
@@ -203,6 +207,24 @@ describe('frozenJsonCopy', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('reuses a kept object under an own __proto__ key too', () => {
+    const previous = frozenJsonCopy(JSON.parse('{"__proto__":{"a":1},"b":{"c":2}}')) as Record<
+      string,
+      unknown
+    >;
+    const value: Record<string, unknown> = { b: previous.b };
+    Object.defineProperty(value, '__proto__', {
+      value: Object.getOwnPropertyDescriptor(previous, '__proto__')?.value,
+      enumerable: true,
+    });
+    const copy = frozenJsonCopy(value, previous);
+    expect(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value).toBe(
+      Object.getOwnPropertyDescriptor(previous, '__proto__')?.value,
+    );
+    expect(copy.b).toBe(previous.b);
+    expect(copy).toStrictEqual(JSON.parse(JSON.stringify(value)));
   });
 
   it('does not reuse an object of the earlier copy that moved to another place', () => {

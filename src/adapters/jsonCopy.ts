@@ -76,27 +76,25 @@ function walk(v: unknown, depth: number, freeze: boolean, previous: unknown): un
     if (inheritedKeys && !Object.hasOwn(source, k)) continue;
     const x = source[k];
     if (omitted(x)) continue;
+    // only an object can be reused, and only an own value of the earlier copy is one of its
+    // objects (an inherited value is a function, anything a polluted prototype holds, or, for
+    // `__proto__`, the prototype itself)
+    const prior =
+      before !== null &&
+      typeof x === 'object' &&
+      x !== null &&
+      ((!inheritedKeys && k !== '__proto__') || Object.hasOwn(before, k))
+        ? before[k]
+        : undefined;
+    const copy = walk(x, depth + 1, freeze, prior);
     if (k === '__proto__')
       Object.defineProperty(out, k, {
-        value: walk(x, depth + 1, freeze, undefined),
+        value: copy,
         enumerable: true,
         writable: true,
         configurable: true,
       });
-    else
-      out[k] = walk(
-        x,
-        depth + 1,
-        freeze,
-        // only an object can be reused, and only an own value of the earlier copy is one of its
-        // objects (an inherited value is a function, or anything a polluted prototype holds)
-        before !== null &&
-          typeof x === 'object' &&
-          x !== null &&
-          (!inheritedKeys || Object.hasOwn(before, k))
-          ? before[k]
-          : undefined,
-      );
+    else out[k] = copy;
   }
   return freeze ? Object.freeze(out) : out;
 }
