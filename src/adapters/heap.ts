@@ -94,6 +94,9 @@ export class InstantHeap<T> {
     return this.ids[a]! < this.ids[b]!;
   }
 
+  // Four swaps written out: a shared swap helper takes each list's element kind at one call site
+  // and so gets slower access to all of them (about 1.55x the time for 200,000 pushes and pops in
+  // a scratch benchmark).
   private swap(a: number, b: number): void {
     const at = this.ats[a]!;
     this.ats[a] = this.ats[b]!;

@@ -26,8 +26,7 @@ interface CustomerRow {
   state: JsonValue | null;
   wakeAt: number | null;
   eventCursor: number;
-  lastSeq: number;
-  /** The customer's events, in seq order. */
+  /** The customer's events, in seq order (the last one's seq is the customer's latest). */
   events: StoredEvent[];
   owner: string | null;
   leaseUntil: number | null;
@@ -131,7 +130,6 @@ export interface MemoryStore extends RetentionStore {
  * @category adapters
  */
 export function createMemoryStore(): MemoryStore {
-  const events: StoredEvent[] = [];
   const eventIds = new Set<string>();
   const customers = new Map<string, CustomerRow>();
   const outbox = new Map<string, OutboxRow>();
@@ -175,7 +173,6 @@ export function createMemoryStore(): MemoryStore {
         state: null,
         wakeAt: null,
         eventCursor: 0,
-        lastSeq: 0,
         events: [],
         owner: null,
         leaseUntil: null,
@@ -196,10 +193,8 @@ export function createMemoryStore(): MemoryStore {
         if (eventIds.has(e.id)) continue;
         eventIds.add(e.id);
         const stored: StoredEvent = Object.freeze({ ...frozenJsonCopy(e), seq: ++seq });
-        events.push(stored);
         const row = customerRow(e.customerId);
         row.events.push(stored);
-        row.lastSeq = stored.seq;
         row.wakeAt = row.wakeAt === null ? now : Math.min(row.wakeAt, now);
         indexCustomer(row);
         inserted++;
@@ -275,7 +270,8 @@ export function createMemoryStore(): MemoryStore {
       target.state = state;
       target.eventCursor = input.eventCursor;
       // an event that arrived after the evaluation read its events keeps the customer due
-      target.wakeAt = target.lastSeq > input.eventCursor ? input.now : input.wakeAt;
+      const lastSeq = target.events.at(-1)?.seq ?? 0;
+      target.wakeAt = lastSeq > input.eventCursor ? input.now : input.wakeAt;
       if (input.owner !== undefined && target.owner === input.owner) {
         target.owner = null;
         target.leaseUntil = null;
@@ -376,7 +372,7 @@ export function createMemoryStore(): MemoryStore {
     },
 
     size() {
-      return { events: events.length, customers: customers.size, actions: outbox.size };
+      return { events: eventIds.size, customers: customers.size, actions: outbox.size };
     },
   };
   return store;

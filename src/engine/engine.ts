@@ -41,6 +41,7 @@ import {
 } from './planners/dunning';
 import { type LifecyclePlannerOptions, lifecyclePlanner } from './planners/lifecycle';
 import { type ScoringPlannerOptions, scoringPlanner } from './planners/scoring';
+import { inTimeOrder, NO_SIGNALS } from './planners/signals';
 import { triggersPlanner } from './planners/triggers';
 import { type WinbackPlannerOptions, winbackPlanner } from './planners/winback';
 import { emptyProfile, foldProfile, PROFILE_EVENT } from './profile';
@@ -191,9 +192,6 @@ interface Evaluation {
   /** The seq of the last event read: the customer's new event cursor. */
   readonly cursor: number;
 }
-
-/** No signals (yet): shared, frozen. */
-const NO_SIGNALS: readonly EngineSignal[] = Object.freeze([]);
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -379,14 +377,9 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
     now: number,
     report: MutableEvaluate,
   ): Evaluation | null => {
-    // stores return a customer's events in seq order, which is almost always time order too
-    let ordered = events;
-    for (let i = 1; i < events.length; i++) {
-      if (events[i]!.at < events[i - 1]!.at) {
-        ordered = [...events].sort((a, b) => a.at - b.at || a.seq - b.seq);
-        break;
-      }
-    }
+    const ordered = inTimeOrder(events)
+      ? events
+      : [...events].sort((a, b) => a.at - b.at || a.seq - b.seq);
     let prior: EngineCustomerState;
     try {
       prior = readState(claim.state, claim.customerId);
@@ -423,13 +416,7 @@ export function createRetentionEngine(options: RetentionEngineOptions): Retentio
         if (r.wakeAt !== null && (wakeAt === null || r.wakeAt < wakeAt)) wakeAt = r.wakeAt;
         if (r.signals !== undefined && r.signals.length > 0) {
           signals = Object.freeze([...signals, ...r.signals]);
-          input = Object.freeze({
-            customerId: claim.customerId,
-            now,
-            events: ordered,
-            profile,
-            signals,
-          });
+          input = Object.freeze({ ...input, signals });
         }
       } catch (error) {
         // A planner that throws on this customer's data: commit nothing; the claim lapses and the

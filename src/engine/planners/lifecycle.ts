@@ -7,7 +7,7 @@ import {
   transition,
 } from '../../lifecycle/index';
 import type { EnginePlanner, EngineSignal } from '../types';
-import { signalEvent } from './signals';
+import { inTimeOrder, NO_SIGNALS, signalEvent } from './signals';
 
 /**
  * Options of {@link lifecyclePlanner}.
@@ -25,13 +25,20 @@ export interface LifecyclePlannerOptions {
   readonly signals?: readonly string[];
 }
 
-const NO_SIGNALS: readonly EngineSignal[] = Object.freeze([]);
-
 /**
  * The events (under the machine's names) and the heard signals (as events) in time order, events
  * before signals at the same instant; or null when the events are in time order and no signal is
  * heard (the usual case), for the caller to feed the events as they come.
  */
+/** An event under the machine's name for its type, when the mapping gives one. */
+function underMachineName(
+  e: NormalizedActivityEvent,
+  mapping: Readonly<Record<string, string>>,
+): NormalizedActivityEvent {
+  const type = mapping[e.type];
+  return type === undefined ? e : { ...e, type };
+}
+
 function mergedInTimeOrder(
   events: readonly NormalizedActivityEvent[],
   signals: readonly EngineSignal[],
@@ -41,14 +48,10 @@ function mergedInTimeOrder(
 ): readonly NormalizedActivityEvent[] | null {
   let heard = false;
   for (const s of signals) if (signalTypes.has(s.type)) heard = true;
-  let ordered = true;
-  for (let i = 1; i < events.length && ordered; i++)
-    if (events[i]!.at < events[i - 1]!.at) ordered = false;
-  if (!heard && ordered) return null;
+  if (!heard && inTimeOrder(events)) return null;
   const inputs: { readonly order: number; readonly input: NormalizedActivityEvent }[] = [];
   events.forEach((e, order) => {
-    const type = mapping[e.type];
-    inputs.push({ order, input: type === undefined ? e : { ...e, type } });
+    inputs.push({ order, input: underMachineName(e, mapping) });
   });
   signals.forEach((s, i) => {
     if (signalTypes.has(s.type))
@@ -146,10 +149,7 @@ export function lifecyclePlanner<S extends string, F>(
       // the machine hears the events (under its own names) and the chosen signals, in time order
       const merged = mergedInTimeOrder(events, signals, signalTypes, mapping, customerId);
       if (merged === null) {
-        for (const e of events) {
-          const type = mapping[e.type];
-          feed(type === undefined ? e : { ...e, type });
-        }
+        for (const e of events) feed(underMachineName(e, mapping));
       } else {
         for (const input of merged) feed(input);
       }

@@ -1,6 +1,18 @@
 import type { NormalizedActivityEvent } from '../../core/records';
 import type { EngineSignal } from '../types';
 
+/** No signals: shared and frozen, for evaluations and planners that add none. Internal. */
+export const NO_SIGNALS: readonly EngineSignal[] = Object.freeze([]);
+
+/**
+ * Whether events are in time order (as stores return a customer's events, in seq order, almost
+ * always are). Internal.
+ */
+export function inTimeOrder(events: readonly { readonly at: number }[]): boolean {
+  for (let i = 1; i < events.length; i++) if (events[i]!.at < events[i - 1]!.at) return false;
+  return true;
+}
+
 /**
  * A signal of an earlier planner as an event for the planners after it: the signal's type, time
  * and data as the event's type, time and properties. The id is stable for the same evaluation
