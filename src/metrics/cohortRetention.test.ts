@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RetentionError } from '../core/errors';
+import { RetentionError, RetentionInputError } from '../core/errors';
 import { cohortRetention, cohortRetentionAccumulator } from './cohortRetention';
 import type { MetricEvent } from './inputs';
 
@@ -180,5 +180,39 @@ describe('cohortRetention', () => {
     const customers = (snap.state as { customers: [string, number, number[]][] }).customers;
     expect(customers).toHaveLength(10);
     expect(customers.every(([, , keys]) => keys.length === 3)).toBe(true);
+  });
+
+  it('lists customers by id in its snapshot, whatever order their events came in', () => {
+    const events = ['b', 'c', 'a', 'aa', 'B'].map((customerId, i) => ({
+      customerId,
+      type: 'x',
+      at: Date.UTC(2026, 0, 1) + i * DAY,
+    }));
+    const ids = (list: typeof events) =>
+      (
+        cohortRetentionAccumulator({ granularity: 'month' }).addAll(list).snapshot().state as {
+          customers: [string][];
+        }
+      ).customers.map(([id]) => id);
+    expect(ids(events)).toEqual(['B', 'a', 'aa', 'b', 'c']);
+    expect(ids([...events].reverse())).toEqual(['B', 'a', 'aa', 'b', 'c']);
+  });
+
+  it('rejects a snapshot whose period key is not an integer, naming its path', () => {
+    const snap = cohortRetentionAccumulator({ granularity: 'month' })
+      .add({ customerId: 'a', type: 'x', at: Date.UTC(2026, 0, 1) })
+      .add({ customerId: 'a', type: 'x', at: Date.UTC(2026, 1, 1) })
+      .snapshot();
+    const state = snap.state as { latest: number; customers: [string, number, number[]][] };
+    const [id, cohort, returns] = state.customers[0]!;
+    const bad = (customer: [string, unknown, unknown[]]) => () =>
+      cohortRetentionAccumulator({ granularity: 'month' }).merge({
+        ...snap,
+        state: { latest: state.latest, customers: [customer] },
+      } as typeof snap);
+    expect(bad([id, cohort + 0.5, returns])).toThrow(RetentionInputError);
+    expect(bad([id, cohort + 0.5, returns])).toThrow(/state\.customers\[0\]\[1\]/);
+    expect(bad([id, cohort, [1e12]])).toThrow(/state\.customers\[0\]\[2\]\[0\]/);
+    expect(bad([id, null, []])).not.toThrow();
   });
 });

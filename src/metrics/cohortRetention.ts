@@ -3,9 +3,10 @@ import { describeType, failInput, RetentionError } from '../core/errors';
 import type { Instant, InstantInput } from '../core/instant';
 import type { Granularity } from '../core/period';
 import type { JsonValue } from '../core/validate';
-import { BlockIds, CustomerIndex } from './customerIndex';
+import { CustomerPeriodTable, TABLE_BLOCK } from './customerPeriodTable';
 import type { MetricEvent } from './inputs';
 import {
+  checkIterable,
   checkRecord,
   finiteOrNull,
   MetricAccumulator,
@@ -19,12 +20,12 @@ import {
   readType,
   type Site,
   snapArray,
+  snapKey,
   snapNullable,
-  snapNumber,
   snapString,
   typeMatcher,
 } from './internal';
-import { bucketsOf, cachedPeriodKey, PeriodBits } from './periodBits';
+import { bucketsOf, cachedPeriodKey } from './periodBits';
 import type { MetricSnapshot } from './snapshot';
 
 /**
@@ -184,19 +185,24 @@ function resolve(fn: string, options: CohortRetentionOptions): Resolved {
   };
 }
 
+const START = 1;
+const RETURN = 2;
+
 /**
  * Per customer: the key of their cohort (first start event) and either the keys of the periods
- * they came back in (`'on'`) or only the latest one (`'onOrAfter'`).
+ * they came back in (`'on'`, a bitset) or only the latest one (`'onOrAfter'`).
  */
 class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRetentionResult> {
-  private readonly index = new CustomerIndex();
   /** Per customer: head word 0 the cohort key, word 1 the last return key ('onOrAfter'), then return bits ('on'). */
-  private readonly bits: PeriodBits;
+  private readonly table: CustomerPeriodTable;
   private latest = Number.NEGATIVE_INFINITY;
   private readonly keyOf: (instant: number) => number;
   private readonly rolling: boolean;
   private readonly isStart: (type: string) => boolean;
   private readonly isReturn: (type: string) => boolean;
+  /** Per staged block position (see {@link CustomerPeriodTable.stage}): the period key and flags. */
+  private readonly keys = new Int32Array(TABLE_BLOCK);
+  private readonly flags = new Uint8Array(TABLE_BLOCK);
 
   constructor(
     site: Site,
@@ -220,81 +226,107 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     this.rolling = o.criterion === 'onOrAfter';
     this.isStart = typeMatcher(o.start === undefined ? undefined : [...o.start]);
     this.isReturn = typeMatcher(o.ret === undefined ? undefined : [...o.ret]);
-    this.bits = new PeriodBits(this.rolling ? [NO_KEY, NO_RETURN] : [NO_KEY]);
+    this.table = new CustomerPeriodTable(this.rolling ? [NO_KEY, NO_RETURN] : [NO_KEY]);
   }
 
-  private readonly block = new BlockIds();
-
-  /** The row of `id` (see {@link BlockIds.row} for `j`), with room in the bits. */
-  private row(id: string, j?: number): number {
-    const row = this.block.row(this.index, id, j);
-    if (row >= this.bits.rows) this.bits.ensureRows(row + 1);
-    return row;
-  }
-
-  protected override prefetchBlock(events: readonly MetricEvent[], n: number): void {
-    const block = this.block;
-    for (let j = 0; j < n; j++) {
-      const e = events[j];
-      let id: string | undefined;
-      if (typeof e === 'object' && e !== null) {
-        const c = e.customerId;
-        const t = e.type;
-        if (
-          typeof c === 'string' &&
-          typeof t === 'string' &&
-          (this.isStart(t) || this.isReturn(t))
-        ) {
-          id = c;
-        }
-      }
-      block.set(j, id);
+  /** Folds the event staged at block position `j` into its customer's slot. */
+  private fold(j: number): void {
+    const table = this.table;
+    const key = this.keys[j]!;
+    const flags = this.flags[j]!;
+    const returned = (flags & RETURN) !== 0;
+    if (returned && !this.rolling) table.cover(key);
+    const at = table.locate(j);
+    const data = table.data;
+    if ((flags & START) !== 0 && key < data[at]!) data[at] = key;
+    if (returned) {
+      if (!this.rolling) table.setBit(at, key);
+      else if (key > data[at + 1]!) data[at + 1] = key;
     }
-    block.prefetch(this.index, n);
-    const rows = block.rows;
-    const bits = this.bits;
-    const capacity = bits.rows;
-    let loaded = 0;
-    for (let j = 0; j < n; j++) {
-      const r = rows[j]!;
-      if (r >= 0 && r < capacity) loaded ^= bits.headOf(r);
-    }
-    block.keep(loaded);
   }
 
-  private returned(row: number, key: number): void {
-    if (this.rolling) {
-      if (key > this.bits.headOf(row, 1)) this.bits.setHead(row, key, 1);
-    } else this.bits.set(row, key);
+  /** Stages, at block position `j`, an event of customer `id` in period `key` (flags: start, return). */
+  private stageAt(j: number, id: string, key: number, flags: number): void {
+    this.table.stage(j, id);
+    this.keys[j] = key;
+    this.flags[j] = flags;
   }
 
-  protected accept(event: MetricEvent, index: number, j?: number): void {
+  /**
+   * Validates event `index` and stages it at block position `j` when it is to be folded (a
+   * start or return event up to `asOf`); returns whether it was.
+   */
+  private stage(event: MetricEvent, index: number, j: number): boolean {
     const site = this.site;
     checkRecord(event, site, index);
     const id = readId(event.customerId, site, index);
     const type = readType(event.type, site, index);
     const at = readInstant(event.at, site, index, 'at');
     const o = this.o;
-    if (o.asOf !== undefined && at > o.asOf) return;
+    if (o.asOf !== undefined && at > o.asOf) return false;
     if (at > this.latest) this.latest = at;
-    const isStart = this.isStart(type);
-    const isReturn = this.isReturn(type);
-    if (!isStart && !isReturn) return;
-    const key = this.keyOf(at);
-    const row = this.row(id, j);
-    if (isStart) this.bits.lowerHead(row, key);
-    if (isReturn) this.returned(row, key);
+    const flags = (this.isStart(type) ? START : 0) | (this.isReturn(type) ? RETURN : 0);
+    if (flags === 0) return false;
+    this.stageAt(j, id, this.keyOf(at), flags);
+    return true;
+  }
+
+  /** Folds the first `n` staged events, their slots loaded together first. */
+  private foldBlock(n: number): void {
+    if (n > 1) this.table.prefetch(n);
+    for (let j = 0; j < n; j++) this.fold(j);
+  }
+
+  protected accept(event: MetricEvent, index: number): void {
+    if (this.stage(event, index, 0)) this.fold(0);
+  }
+
+  /**
+   * Validates records in arrival order and folds them in blocks whose customers' slots are
+   * loaded together. On an invalid record or a failing iterable, the records before it are
+   * folded, as with `add` one by one.
+   */
+  override addAll(records: Iterable<MetricEvent>): this {
+    checkIterable(records, this.site);
+    let index = this.count;
+    let n = 0;
+    try {
+      for (const record of records) {
+        if (this.stage(record, index, n)) n++;
+        index++;
+        if (n === TABLE_BLOCK) {
+          n = 0;
+          this.foldBlock(TABLE_BLOCK);
+        }
+      }
+    } finally {
+      this.count = index;
+      const staged = n;
+      n = 0;
+      this.foldBlock(staged);
+    }
+    return this;
   }
 
   protected state(): JsonValue {
-    const ids = this.index.ids();
-    const customers: JsonValue[] = [];
-    for (let row = 0; row < this.index.size; row++) {
-      const cohort = this.bits.headOf(row);
-      const last = this.rolling ? this.bits.headOf(row, 1) : NO_RETURN;
-      const returns = this.rolling ? (last === NO_RETURN ? [] : [last]) : this.bits.keys(row);
-      customers.push([ids[row]!, cohort === NO_KEY ? null : cohort, returns]);
-    }
+    const table = this.table;
+    const data = table.data;
+    const rolling = this.rolling;
+    const customers: [string, number | null, number[]][] = [];
+    table.forEachSlot((at) => {
+      const cohort = data[at]!;
+      let returns: number[];
+      if (rolling) {
+        const last = data[at + 1]!;
+        returns = last === NO_RETURN ? [] : [last];
+      } else {
+        returns = [];
+        table.forEachKey(at, (k) => returns.push(k));
+      }
+      customers.push([table.idAt(at), cohort === NO_KEY ? null : cohort, returns]);
+    });
+    // by id, so that the snapshot does not depend on the order records came in
+    customers.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     return { latest: finiteOrNull(this.latest), customers };
   }
 
@@ -311,11 +343,18 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     snapArray(fn, s?.customers, ['state', 'customers']).forEach((entry, i) => {
       const path = ['state', 'customers', i];
       const e = snapArray(fn, entry, path);
-      const row = this.row(snapString(fn, e[0], [...path, 0]));
-      this.bits.lowerHead(row, snapNullable(fn, e[1], [...path, 1], NO_KEY));
-      snapArray(fn, e[2], [...path, 2]).forEach((k, j) => {
-        this.returned(row, snapNumber(fn, k, [...path, 2, j]));
-      });
+      const id = snapString(fn, e[0], [...path, 0]);
+      const cohort = e[1] === null ? NO_KEY : snapKey(fn, e[1], [...path, 1]);
+      const returns = snapArray(fn, e[2], [...path, 2]).map((k, j) =>
+        snapKey(fn, k, [...path, 2, j]),
+      );
+      // the customer is in the table even with neither a cohort nor a return
+      this.stageAt(0, id, cohort, START);
+      this.fold(0);
+      for (const k of returns) {
+        this.stageAt(0, id, k, RETURN);
+        this.fold(0);
+      }
     });
   }
 
@@ -332,11 +371,11 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     const asOfKey = this.keyOf(asOf);
     const fromKey = o.from === undefined ? Number.NEGATIVE_INFINITY : this.keyOf(o.from);
     let first = NO_KEY;
-    const n = this.index.size;
-    for (let row = 0; row < n; row++) {
-      const c = this.bits.headOf(row);
+    const table = this.table;
+    table.forEachSlot((at) => {
+      const c = table.data[at]!;
       if (c >= fromKey && c < first) first = c;
-    }
+    });
     if (first === NO_KEY || first > asOfKey) return { ...base, cohorts: [] };
     const rows = asOfKey - first + 1;
     const columns = Math.min(rows, o.periods ?? rows);
@@ -349,23 +388,25 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     // counts[r * columns + k]: customers of cohort `first + r` retained in period k.
     const counts = new Float64Array(rows * columns);
     const sizes = new Float64Array(rows);
-    for (let row = 0; row < n; row++) {
-      const c = this.bits.headOf(row);
-      if (c === NO_KEY || c < first) continue;
-      const r = c - first;
+    const first0 = first;
+    const data = table.data;
+    table.forEachSlot((at) => {
+      const c = data[at]!;
+      if (c === NO_KEY || c < first0) return;
+      const r = c - first0;
       sizes[r]!++;
       const limit = Math.min(columns - 1, asOfKey - c);
       if (this.rolling) {
-        const last = this.bits.headOf(row, 1);
+        const last = data[at + 1]!;
         // Counted once at its furthest period; the suffix sums below spread it over 1..k.
         if (last > c) counts[r * columns + Math.min(last - c, limit)]!++;
       } else {
-        this.bits.forEach(row, (key) => {
+        table.forEachKey(at, (key) => {
           const k = key - c;
           if (k >= 1 && k <= limit) counts[r * columns + k]!++;
         });
       }
-    }
+    });
     const buckets = bucketsOf(first, asOfKey, o.granularity, {
       timeZone: o.timeZone,
       weekStartsOn: o.weekStartsOn,

@@ -61,6 +61,12 @@ export function snapNumber(fn: string, value: unknown, path: IssuePath): number 
   return badSnapshot(fn, path, 'a finite number', value);
 }
 
+/** Checks a value read from a snapshot is a period key: an integer within ±2^30. */
+export function snapKey(fn: string, value: unknown, path: IssuePath): number {
+  if (Number.isInteger(value) && Math.abs(value as number) <= 0x40000000) return value as number;
+  return badSnapshot(fn, path, 'a period key (an integer)', value);
+}
+
 /** Reads `null` as `fallback`, anything else as a finite number. */
 export function snapNullable(
   fn: string,

@@ -77,6 +77,25 @@ export function bucketsOf(
 }
 
 /**
+ * The span of bit words (`lo`, a multiple of 32, and `words` of 32 keys) that covers `key` after
+ * a span of `words` words from `lo` (none when `words` is 0): at least twice as wide on the side
+ * that grows, so that widening, a copy of every row, happens a logarithmic number of times.
+ */
+export function widenedSpan(
+  lo: number,
+  words: number,
+  key: number,
+): { readonly lo: number; readonly words: number } {
+  const keyLo = Math.floor(key / 32) * 32;
+  if (words === 0) return { lo: keyLo, words: 1 };
+  const span = words * 32;
+  const hi = lo + span;
+  const from = keyLo < lo ? Math.min(keyLo, lo - span) : lo;
+  const to = keyLo >= hi ? Math.max(keyLo + 32, hi + span) : hi;
+  return { lo: from, words: (to - from) / 32 };
+}
+
+/**
  * Per-customer rows of 32-bit words: `head` integer words (a cohort key, a first-seen key...)
  * followed by a bitset of absolute period keys, so that one cache line holds all a customer's
  * state. The key range grows in whole 32-key words, so widening it is a word copy.
@@ -132,19 +151,7 @@ export class PeriodBits {
   }
 
   private widen(key: number): void {
-    const keyLo = Math.floor(key / 32) * 32;
-    let lo: number;
-    let hi: number;
-    if (this.words === 0) {
-      lo = keyLo;
-      hi = keyLo + 32;
-    } else {
-      const currentHi = this.lo + this.words * 32;
-      const span = this.words * 32;
-      lo = keyLo < this.lo ? Math.min(keyLo, this.lo - span) : this.lo;
-      hi = keyLo >= currentHi ? Math.max(keyLo + 32, currentHi + span) : currentHi;
-    }
-    const words = (hi - lo) / 32;
+    const { lo, words } = widenedSpan(this.lo, this.words, key);
     const stride = this.head + words;
     const shift = this.words === 0 ? 0 : (this.lo - lo) / 32;
     const next = new Int32Array(this.capacity * stride);

@@ -1,9 +1,9 @@
 /**
  * `addAll` of the calculators that prefetch (cohortRetention and the revenue ledger) works in
- * blocks of 64 records: it hashes a block's customer ids and loads their rows before accepting
- * the records one by one. These properties check that this fast path equals the general one,
- * `add` record by record: the same result, the same snapshot (so the same rows in the same
- * order), and on an invalid record the same error at the same index with the same state kept.
+ * blocks of 64 records: it hashes a block's customer ids and loads their slots or rows before
+ * folding the records one by one. These properties check that this fast path equals the general
+ * one, `add` record by record: the same result, the same snapshot, and on an invalid record the
+ * same error at the same index with the same state kept.
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
