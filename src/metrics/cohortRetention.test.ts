@@ -215,4 +215,23 @@ describe('cohortRetention', () => {
     expect(bad([id, cohort, [1e12]])).toThrow(/state\.customers\[0\]\[2\]\[0\]/);
     expect(bad([id, null, []])).not.toThrow();
   });
+
+  it('loses nothing when the iterable given to addAll adds to the same accumulator', () => {
+    const events: MetricEvent[] = Array.from({ length: 300 }, (_, i) => ({
+      customerId: `c${i % 37}`,
+      type: i % 5 === 0 ? 'signup' : 'login',
+      at: Date.UTC(2026, 0, 1) + i * DAY,
+    }));
+    const options = { granularity: 'month', startEvent: 'signup', returnEvent: 'login' } as const;
+    const acc = cohortRetentionAccumulator(options);
+    function* feed() {
+      for (let i = 0; i < events.length; i++) {
+        // every third event goes in through add() while addAll holds a block half staged
+        if (i % 3 === 0) acc.add(events[i]!);
+        else yield events[i]!;
+      }
+    }
+    acc.addAll(feed());
+    expect(acc.snapshot()).toEqual(cohortRetentionAccumulator(options).addAll(events).snapshot());
+  });
 });

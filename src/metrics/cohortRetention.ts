@@ -3,7 +3,7 @@ import { describeType, failInput, RetentionError } from '../core/errors';
 import type { Instant, InstantInput } from '../core/instant';
 import type { Granularity } from '../core/period';
 import type { JsonValue } from '../core/validate';
-import { CustomerPeriodTable, TABLE_BLOCK } from './customerPeriodTable';
+import { CustomerPeriodTable, SINGLE, STAGED, TABLE_BLOCK } from './customerPeriodTable';
 import type { MetricEvent } from './inputs';
 import {
   checkIterable,
@@ -201,8 +201,8 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
   private readonly isStart: (type: string) => boolean;
   private readonly isReturn: (type: string) => boolean;
   /** Per staged block position (see {@link CustomerPeriodTable.stage}): the period key and flags. */
-  private readonly keys = new Int32Array(TABLE_BLOCK);
-  private readonly flags = new Uint8Array(TABLE_BLOCK);
+  private readonly keys = new Int32Array(STAGED);
+  private readonly flags = new Uint8Array(STAGED);
 
   constructor(
     site: Site,
@@ -278,7 +278,7 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
   }
 
   protected accept(event: MetricEvent, index: number): void {
-    if (this.stage(event, index, 0)) this.fold(0);
+    if (this.stage(event, index, SINGLE)) this.fold(SINGLE);
   }
 
   /**
@@ -349,11 +349,11 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
         snapKey(fn, k, [...path, 2, j]),
       );
       // the customer is in the table even with neither a cohort nor a return
-      this.stageAt(0, id, cohort, START);
-      this.fold(0);
+      this.stageAt(SINGLE, id, cohort, START);
+      this.fold(SINGLE);
       for (const k of returns) {
-        this.stageAt(0, id, k, RETURN);
-        this.fold(0);
+        this.stageAt(SINGLE, id, k, RETURN);
+        this.fold(SINGLE);
       }
     });
   }

@@ -26,6 +26,13 @@ import { widenedSpan } from './periodBits';
 
 /** Records staged per block (see {@link CustomerPeriodTable.stage}). */
 export const TABLE_BLOCK = 64;
+/**
+ * The staging position of a record added on its own (`add`, `merge`): apart from the block's, so
+ * that an iterable that adds to the accumulator while `addAll` reads it loses nothing staged.
+ */
+export const SINGLE = TABLE_BLOCK;
+/** Staging positions: a block's and {@link SINGLE}. */
+export const STAGED = TABLE_BLOCK + 1;
 /** Words of an id kept inline (4 Latin-1 characters each). */
 const INLINE = 4;
 /** The longest id kept inline in its slot. */
@@ -62,9 +69,9 @@ export class CustomerPeriodTable {
   // Staged records: per block position, the id (kept only when it is not inline), its hash,
   // descriptor and inline words.
   private readonly ids: (string | undefined)[] = [];
-  private readonly hashes = new Int32Array(TABLE_BLOCK);
-  private readonly metas = new Int32Array(TABLE_BLOCK);
-  private readonly packed = new Int32Array(TABLE_BLOCK * INLINE);
+  private readonly hashes = new Int32Array(STAGED);
+  private readonly metas = new Int32Array(STAGED);
+  private readonly packed = new Int32Array(STAGED * INLINE);
   /** Keeps the prefetching loads from being optimised away. */
   private sink = 0;
 
@@ -85,7 +92,7 @@ export class CustomerPeriodTable {
     return this.slots;
   }
 
-  /** Stages `id` at block position `j` (0 to {@link TABLE_BLOCK} - 1): hashes and packs it. */
+  /** Stages `id` at position `j` (a block's 0 to {@link TABLE_BLOCK} - 1, or {@link SINGLE}): hashes and packs it. */
   stage(j: number, id: string): void {
     const n = id.length;
     let h = 0x811c9dc5;
