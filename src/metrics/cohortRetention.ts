@@ -301,9 +301,7 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
       }
     } finally {
       this.count = index;
-      const staged = n;
-      n = 0;
-      this.foldBlock(staged);
+      this.foldBlock(n);
     }
     return this;
   }
@@ -348,11 +346,13 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
       const returns = snapArray(fn, e[2], [...path, 2]).map((k, j) =>
         snapKey(fn, k, [...path, 2, j]),
       );
-      // the customer is in the table even with neither a cohort nor a return
+      // staged once, folded once as a start (the customer is in the table even with neither a
+      // cohort nor a return) and once per return
       this.stageAt(SINGLE, id, cohort, START);
       this.fold(SINGLE);
+      this.flags[SINGLE] = RETURN;
       for (const k of returns) {
-        this.stageAt(SINGLE, id, k, RETURN);
+        this.keys[SINGLE] = k;
         this.fold(SINGLE);
       }
     });
@@ -388,12 +388,11 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     // counts[r * columns + k]: customers of cohort `first + r` retained in period k.
     const counts = new Float64Array(rows * columns);
     const sizes = new Float64Array(rows);
-    const first0 = first;
     const data = table.data;
     table.forEachSlot((at) => {
       const c = data[at]!;
-      if (c === NO_KEY || c < first0) return;
-      const r = c - first0;
+      if (c === NO_KEY || c < first) return;
+      const r = c - first;
       sizes[r]!++;
       const limit = Math.min(columns - 1, asOfKey - c);
       if (this.rolling) {

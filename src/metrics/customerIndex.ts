@@ -20,18 +20,61 @@ const EMPTY = -1;
 const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
-/** Arena record header: the id's length (2 cells). */
-const HEADER = 2;
 
-/** FNV-1a over the id's UTF-16 code units, with MurmurHash3's finalizer to spread the bits. */
-export function hashId(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
+/** MurmurHash3's 32-bit finalizer, which spreads an FNV-1a hash's bits over the whole word. */
+export function finishHash(fnv: number): number {
+  let h = fnv ^ (fnv >>> 16);
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return h ^ (h >>> 16);
+}
+
+/**
+ * FNV-1a over the id's UTF-16 code units, with MurmurHash3's finalizer to spread the bits.
+ * (`CustomerPeriodTable.stage` runs the same loop fused with its packing; the constants stay
+ * literals in both: named module constants, which the bundle turns into `var`s, raised a
+ * Cachegrind count of 1.5M staged lookups by 7.7%.)
+ */
+export function hashId(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return finishHash(h);
+}
+
+/**
+ * Arena records, shared by the tables that copy ids into `Uint16Array` arenas: the id's length in
+ * two units (low, high), then its UTF-16 code units.
+ */
+export const ARENA_HEADER = 2;
+
+/** Writes `id` as an arena record at `pos` of `arena` (which has room); returns the end. */
+export function writeArenaId(arena: Uint16Array, pos: number, id: string): number {
+  const n = id.length;
+  arena[pos] = n & 0xffff;
+  arena[pos + 1] = n >>> 16;
+  for (let i = 0; i < n; i++) arena[pos + ARENA_HEADER + i] = id.charCodeAt(i);
+  return pos + ARENA_HEADER + n;
+}
+
+/** Whether the arena record at `pos` of `arena` holds `id`. */
+export function arenaHolds(arena: Uint16Array, pos: number, id: string): boolean {
+  const n = id.length;
+  if (arena[pos] !== (n & 0xffff) || arena[pos + 1] !== n >>> 16) return false;
+  const from = pos + ARENA_HEADER;
+  for (let i = 0; i < n; i++) if (arena[from + i] !== id.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The id of the arena record at `pos` of `arena`. */
+export function arenaId(arena: Uint16Array, pos: number): string {
+  const n = arena[pos]! | (arena[pos + 1]! << 16);
+  const from = pos + ARENA_HEADER;
+  let id = '';
+  for (let i = 0; i < n; i += 4096) {
+    id += String.fromCharCode(...arena.subarray(from + i, from + Math.min(n, i + 4096)));
+  }
+  return id;
 }
 
 /**
@@ -96,12 +139,7 @@ export class CustomerIndex {
 
   /** Whether the id stored at arena position `at` equals `id`. */
   private match(at: number, id: string): boolean {
-    const chunk = this.chunks[at >>> CHUNK_BITS]!;
-    const o = at & CHUNK_MASK;
-    const n = id.length;
-    if (chunk[o] !== (n & 0xffff) || chunk[o + 1] !== n >>> 16) return false;
-    for (let i = 0; i < n; i++) if (chunk[o + HEADER + i] !== id.charCodeAt(i)) return false;
-    return true;
+    return arenaHolds(this.chunks[at >>> CHUNK_BITS]!, at & CHUNK_MASK, id);
   }
 
   /** The row of `id`, creating it (as row `size`) when the id is new. */
@@ -163,7 +201,7 @@ export class CustomerIndex {
             // the record's header and its last code unit (the record may span two cache lines)
             const chunk = this.chunks[at >>> CHUNK_BITS]!;
             const o = at & CHUNK_MASK;
-            sink ^= chunk[o + HEADER - 1 + chunk[o]!]!;
+            sink ^= chunk[o + ARENA_HEADER - 1 + chunk[o]!]!;
             break;
           }
           s = (s + 1) & mask;
@@ -185,8 +223,8 @@ export class CustomerIndex {
       }
       const chunk = this.chunks[c]!;
       const n = chunk[o]! | (chunk[o + 1]! << 16);
-      visit(row, this.read(chunk, o + HEADER, n));
-      o += HEADER + n;
+      visit(row, arenaId(chunk, o));
+      o += ARENA_HEADER + n;
     }
   }
 
@@ -199,18 +237,10 @@ export class CustomerIndex {
     return out;
   }
 
-  private read(chunk: Uint16Array, from: number, n: number): string {
-    let id = '';
-    for (let i = 0; i < n; i += 4096) {
-      id += String.fromCharCode(...chunk.subarray(from + i, from + Math.min(n, i + 4096)));
-    }
-    return id;
-  }
-
   private insert(id: string, h: number, s: number): number {
     const row = this.count++;
     const n = id.length;
-    const size = HEADER + n;
+    const size = ARENA_HEADER + n;
     let at = this.used;
     if (at >>> CHUNK_BITS >= this.chunks.length || (at & CHUNK_MASK) + size > CHUNK) {
       // Start a new chunk (records never straddle two); an id longer than a chunk (a million
@@ -220,11 +250,7 @@ export class CustomerIndex {
       this.firstRows.push(row);
       this.used = size > CHUNK ? this.chunks.length * CHUNK : at + size;
     } else this.used = at + size;
-    const chunk = this.chunks[at >>> CHUNK_BITS]!;
-    const o = at & CHUNK_MASK;
-    chunk[o] = n & 0xffff;
-    chunk[o + 1] = n >>> 16;
-    for (let i = 0; i < n; i++) chunk[o + HEADER + i] = id.charCodeAt(i);
+    writeArenaId(this.chunks[at >>> CHUNK_BITS]!, at & CHUNK_MASK, id);
     this.slots[SLOT * s] = h;
     this.slots[SLOT * s + 1] = at;
     this.slots[SLOT * s + 2] = row;

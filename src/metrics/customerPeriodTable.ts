@@ -22,6 +22,7 @@
  * @module
  */
 
+import { ARENA_HEADER, arenaHolds, arenaId, finishHash, writeArenaId } from './customerIndex';
 import { widenedSpan } from './periodBits';
 
 /** Records staged per block (see {@link CustomerPeriodTable.stage}). */
@@ -41,8 +42,6 @@ export const INLINE_CHARS = 4 * INLINE;
 const INLINE_BITS = 2;
 /** Slot words before the state: hash, id descriptor, the inline id. */
 const FIXED = 2 + INLINE;
-/** Arena record header: the id's length (2 units). */
-const HEADER = 2;
 
 /**
  * A slot: `[hash, id, inline id words..., head words..., bit words...]`, or with wide bitsets
@@ -92,7 +91,10 @@ export class CustomerPeriodTable {
     return this.slots;
   }
 
-  /** Stages `id` at position `j` (a block's 0 to {@link TABLE_BLOCK} - 1, or {@link SINGLE}): hashes and packs it. */
+  /**
+   * Stages `id` at position `j` (a block's 0 to {@link TABLE_BLOCK} - 1, or {@link SINGLE}): hashes
+   * it as `hashId` does (FNV-1a, then `finishHash`) and packs it, in one pass over its code units.
+   */
   stage(j: number, id: string): void {
     const n = id.length;
     let h = 0x811c9dc5;
@@ -114,11 +116,7 @@ export class CustomerPeriodTable {
         else w3 |= shifted;
       }
     }
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    this.hashes[j] = h ^ (h >>> 16);
+    this.hashes[j] = finishHash(h);
     const p = j * INLINE;
     if (latin1) {
       this.metas[j] = n + 1;
@@ -178,7 +176,7 @@ export class CustomerPeriodTable {
       for (;;) {
         const m = slots[s + 1]!;
         if (m === 0) break;
-        if (m < 0 && slots[s] === h && this.inArena(-m - 1, id)) return s + FIXED;
+        if (m < 0 && slots[s] === h && arenaHolds(this.arena, -m - 1, id)) return s + FIXED;
         s += stride;
         if (s === end) s = 0;
       }
@@ -253,16 +251,7 @@ export class CustomerPeriodTable {
   idAt(at: number): string {
     const s = at - FIXED;
     const m = this.slots[s + 1]!;
-    if (m < 0) {
-      const pos = -m - 1;
-      const n = this.arena[pos]! | (this.arena[pos + 1]! << 16);
-      const from = pos + HEADER;
-      let id = '';
-      for (let i = 0; i < n; i += 4096) {
-        id += String.fromCharCode(...this.arena.subarray(from + i, from + Math.min(n, i + 4096)));
-      }
-      return id;
-    }
+    if (m < 0) return arenaId(this.arena, -m - 1);
     const codes: number[] = [];
     for (let i = 0; i < m - 1; i++) {
       codes.push((this.slots[s + 2 + (i >>> 2)]! >>> ((i & 3) << 3)) & 0xff);
@@ -284,16 +273,6 @@ export class CustomerPeriodTable {
     }
   }
 
-  /** Whether the arena record at `pos` holds `id`. */
-  private inArena(pos: number, id: string): boolean {
-    const arena = this.arena;
-    const n = id.length;
-    if (arena[pos] !== (n & 0xffff) || arena[pos + 1] !== n >>> 16) return false;
-    const from = pos + HEADER;
-    for (let i = 0; i < n; i++) if (arena[from + i] !== id.charCodeAt(i)) return false;
-    return true;
-  }
-
   /** Puts the id staged at `j` in the empty slot at `s` (found again if the table grows first). */
   private insert(j: number, empty: number): number {
     const h = this.hashes[j]!;
@@ -311,18 +290,14 @@ export class CustomerPeriodTable {
       for (let k = 0; k < INLINE; k++) slots[s + 2 + k] = this.packed[p + k]!;
     } else {
       const id = this.ids[j]!;
-      const n = id.length;
-      if (this.used + HEADER + n > this.arena.length) {
-        const next = new Uint16Array(Math.max(2 * this.arena.length, this.used + HEADER + n, 1024));
+      const end = this.used + ARENA_HEADER + id.length;
+      if (end > this.arena.length) {
+        const next = new Uint16Array(Math.max(2 * this.arena.length, end, 1024));
         next.set(this.arena.subarray(0, this.used));
         this.arena = next;
       }
-      const pos = this.used;
-      this.arena[pos] = n & 0xffff;
-      this.arena[pos + 1] = n >>> 16;
-      for (let i = 0; i < n; i++) this.arena[pos + HEADER + i] = id.charCodeAt(i);
-      this.used = pos + HEADER + n;
-      slots[s + 1] = -(pos + 1);
+      slots[s + 1] = -(this.used + 1);
+      this.used = writeArenaId(this.arena, this.used, id);
     }
     for (let i = 0; i < this.head; i++) slots[s + FIXED + i] = this.fills[i]!;
     if (this.bits !== null) {
