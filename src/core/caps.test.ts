@@ -101,6 +101,7 @@ describe('frequency caps', () => {
         fc.array(cap, { minLength: 1, maxLength: 3 }),
         (history, candidate, caps: FrequencyCap[]) => {
           const result = nextAllowedByCaps(history, candidate, caps);
+          expect(nextAllowedByCaps(history, candidate, parseFrequencyCaps(caps))).toBe(result);
           // a cap of the candidate's channel that allows nothing blocks it for good
           if (
             caps.some(

@@ -140,6 +140,50 @@ function admits(cap: ParsedFrequencyCap, times: readonly number[], t: number): b
   return true;
 }
 
+function allParsed(
+  caps: readonly (FrequencyCap | ParsedFrequencyCap)[],
+): caps is readonly ParsedFrequencyCap[] {
+  for (let i = 0; i < caps.length; i++) if (!('perMs' in caps[i]!)) return false;
+  return true;
+}
+
+/** How many actions of `history` that count against `cap` fall in `[from, to)`. */
+function countAmong(
+  cap: ParsedFrequencyCap,
+  history: readonly CappedAction[],
+  candidate: CappedAction,
+  from: number,
+  to: number,
+): number {
+  let n = 0;
+  for (let i = 0; i < history.length; i++) {
+    const a = history[i]!;
+    if (a.at >= from && a.at < to && counts(cap, a, candidate)) n++;
+  }
+  return n;
+}
+
+/** {@link admits} at `candidate.at`, reading the counted actions straight from `history`. */
+function admitsAmong(
+  cap: ParsedFrequencyCap,
+  history: readonly CappedAction[],
+  candidate: CappedAction,
+): boolean {
+  const t = candidate.at;
+  if (countAmong(cap, history, candidate, t - cap.perMs + 1, t + 1) >= cap.max) return false;
+  for (let i = 0; i < history.length; i++) {
+    const y = history[i]!.at;
+    if (
+      y > t &&
+      y < t + cap.perMs &&
+      counts(cap, history[i]!, candidate) &&
+      countAmong(cap, history, candidate, y - cap.perMs + 1, y + 1) >= cap.max
+    )
+      return false;
+  }
+  return true;
+}
+
 /**
  * The earliest instant at or after `candidate.at` at which one more action fits under every cap,
  * counting both sent and already-planned actions. Returns `Infinity` when a cap with `max: 0`
@@ -164,9 +208,11 @@ export function nextAllowedByCaps(
   candidate: CappedAction,
   caps: readonly (FrequencyCap | ParsedFrequencyCap)[],
 ): Instant {
-  const parsed = caps.map((c) =>
-    'perMs' in c ? c : parseFrequencyCaps([c], { fn: 'nextAllowedByCaps', root: 'caps' })[0]!,
-  );
+  const parsed = allParsed(caps)
+    ? caps
+    : caps.map((c) =>
+        'perMs' in c ? c : parseFrequencyCaps([c], { fn: 'nextAllowedByCaps', root: 'caps' })[0]!,
+      );
   // nothing sent or planned yet: the candidate's own instant fits unless a cap allows none
   if (history.length === 0) {
     for (const cap of parsed)
@@ -174,6 +220,15 @@ export function nextAllowedByCaps(
         return Number.POSITIVE_INFINITY;
     return candidate.at;
   }
+  // the candidate's own instant is the earliest answer: when every cap admits it, no list of
+  // times is built
+  let fits = true;
+  for (let i = 0; i < parsed.length && fits; i++) {
+    const cap = parsed[i]!;
+    if (cap.channel === undefined || cap.channel === candidate.channel)
+      fits = admitsAmong(cap, history, candidate);
+  }
+  if (fits) return candidate.at;
   const applicable = parsed
     .filter((cap) => cap.channel === undefined || cap.channel === candidate.channel)
     .map((cap) => ({

@@ -60,6 +60,20 @@ describe('hashing', () => {
     expect(chi).toBeLessThan(27.9);
   });
 
+  it('stableFraction hashes the bytes of salt:id, lone surrogates at the joint included', () => {
+    const text = fc.string({
+      unit: fc.constantFrom('a', ':', '\ud83d', '\ude00', '\ud83d\ude00', 'é', '中'),
+      maxLength: 6,
+    });
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string({ unit: 'binary' })), text, (id, salt) => {
+        expect(stableFraction(id, salt)).toBe(murmur32(`${salt}:${id}`) / 4_294_967_296);
+        expect(stableFraction(id)).toBe(murmur32(`:${id}`) / 4_294_967_296);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('has no collisions among distinct keys in a large sample', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.string(), { minLength: 100, maxLength: 300 }), (strings) => {

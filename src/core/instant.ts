@@ -123,6 +123,15 @@ export function toOptionalInstant(
 }
 
 /**
+ * Whether a value is epoch milliseconds that {@link toInstant} returns unchanged: an integer
+ * within ±8.64e15. The hot paths of the planners test this before building an error location.
+ * @internal
+ */
+export function isEpochMs(value: unknown): value is Instant {
+  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= MAX_MS;
+}
+
+/**
  * Tells whether a value is a valid {@link InstantInput}, without throwing.
  *
  * @param value - Anything.
@@ -139,7 +148,7 @@ export function toOptionalInstant(
  * @category core
  */
 export function isInstantInput(value: unknown): value is InstantInput {
-  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) <= MAX_MS;
+  if (typeof value === 'number') return isEpochMs(value);
   if (typeof value === 'string') {
     const parsed = parseIso(value);
     return typeof parsed === 'number' && Math.abs(parsed) <= MAX_MS;

@@ -1,6 +1,12 @@
 import { describeType, failInput, type InputLocation } from './errors';
 import type { Instant } from './instant';
-import { fromLocal, toLocal } from './timeZone';
+import { fromLocal, fromWallClock, toLocal, wallClock } from './timeZone';
+
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+
+/** The weekday (0 is Sunday) of a day number counted from 1970-01-01, a Thursday. */
+const weekdayOf = (day: number): number => (((day + 4) % 7) + 7) % 7;
 
 /**
  * A day of the week: 0 is Sunday, 6 is Saturday (as `Date.prototype.getDay`).
@@ -176,7 +182,9 @@ export function parseSendWindow(
 
 /**
  * The first instant at or after `instant` that lies inside a send window in the customer's time
- * zone: `instant` itself when it is already inside, otherwise the next opening.
+ * zone: `instant` itself when it is already inside, otherwise the next opening. An opening time
+ * that a clock change skips opens as {@link fromLocal} resolves it (02:30 on a spring-forward
+ * night opens at 03:30).
  *
  * @param instant - Epoch milliseconds.
  * @param window - The window (validated with {@link parseSendWindow} or raw).
@@ -202,16 +210,13 @@ export function nextInSendWindow(
       ? (window as ParsedSendWindow)
       : parseSendWindow(window as SendWindow, { fn: 'nextInSendWindow', root: 'window' });
   const wraps = w.end < w.start;
-  const local = toLocal(instant, timeZone);
+  // local days as day numbers on the wall-clock axis: no Date object and no field record per day
+  const today = Math.floor(wallClock(instant, timeZone) / DAY);
   let best = Number.POSITIVE_INFINITY;
-  for (let offset = -1; offset <= 8; offset++) {
-    const opening = new Date(Date.UTC(local.year, local.month - 1, local.day + offset));
-    if ((w.dayMask & (1 << opening.getUTCDay())) === 0) continue;
-    const y = opening.getUTCFullYear();
-    const mo = opening.getUTCMonth() + 1;
-    const d = opening.getUTCDate();
-    const open = localDayStart(y, mo, d, w.start, timeZone);
-    const close = localDayStart(y, mo, d + (wraps ? 1 : 0), w.end, timeZone);
+  for (let day = today - 1; day <= today + 8; day++) {
+    if ((w.dayMask & (1 << weekdayOf(day))) === 0) continue;
+    const open = fromWallClock(day * DAY + w.start * MINUTE, timeZone);
+    const close = fromWallClock((wraps ? day + 1 : day) * DAY + w.end * MINUTE, timeZone);
     if (open <= instant && instant < close) return instant;
     if (open >= instant && open < best) best = open;
   }

@@ -660,6 +660,16 @@ describe('planDunning: contract', () => {
     ).toThrowErrorMatchingInlineSnapshot(
       `[RetentionInputError: planDunning: subscription.currentPeriodEnd is not a valid instant (expected Date, integer epoch milliseconds or ISO-8601 string with a UTC offset; received string)]`,
     );
+    // integers past the range of instants, though safe integers
+    expect(() => planDunning(subscription({ currentPeriodEnd: 9e15 }), standard, { now })).toThrow(
+      /subscription\.currentPeriodEnd is not a valid instant/,
+    );
+    expect(() => planDunning(subscription({ canceledAt: 9e15 }), standard, { now })).toThrow(
+      /subscription\.canceledAt is not a valid instant/,
+    );
+    expect(() => planDunning(subscription(), standard, { now: -9e15 })).toThrow(
+      /options\.now is not a valid instant/,
+    );
     expect(() =>
       planDunning(subscription({ billingInterval: 'week' }), standard, { now }),
     ).toThrowErrorMatchingInlineSnapshot(

@@ -7,7 +7,7 @@ import {
   shiftByDuration,
 } from '../core/duration';
 import { describeType, failInput } from '../core/errors';
-import { type Instant, type InstantInput, toInstant } from '../core/instant';
+import { type Instant, type InstantInput, isEpochMs, toInstant } from '../core/instant';
 import { lazy } from '../core/lazy';
 import { isCurrencyCode } from '../core/money';
 import type {
@@ -381,11 +381,8 @@ function readSubscription(s: Subscription): SubscriptionView {
     });
   // epoch milliseconds need no conversion, and no error location built in advance
   const end = s.currentPeriodEnd;
-  const currentPeriodEnd =
-    typeof end === 'number' && Number.isSafeInteger(end)
-      ? end
-      : toInstant(end, at('currentPeriodEnd'));
-  if (s.canceledAt !== undefined && !Number.isSafeInteger(s.canceledAt))
+  const currentPeriodEnd = isEpochMs(end) ? end : toInstant(end, at('currentPeriodEnd'));
+  if (s.canceledAt !== undefined && !isEpochMs(s.canceledAt))
     toInstant(s.canceledAt, at('canceledAt'));
   let card: CardExpiry | null = null;
   if (s.card !== undefined) {
@@ -605,10 +602,9 @@ export function planDunning(
     failInput({ fn: FN, root: 'options' }, { code: 'required', path: ['now'] });
   // epoch milliseconds and a known zone name take no conversion and no error location
   const nowIn = options.now;
-  const now =
-    typeof nowIn === 'number' && Number.isSafeInteger(nowIn)
-      ? nowIn
-      : toInstant(nowIn, { fn: FN, path: ['now'], root: 'options' });
+  const now = isEpochMs(nowIn)
+    ? nowIn
+    : toInstant(nowIn, { fn: FN, path: ['now'], root: 'options' });
   const zoneIn = options.timeZone;
   const timeZone =
     typeof zoneIn === 'string' && isValidTimeZone(zoneIn)

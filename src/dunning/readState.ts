@@ -3,6 +3,7 @@
  * schema library would cost more than the planning itself. Internal to the dunning module.
  */
 import { describeType, failInput, type IssuePath } from '../core/errors';
+import { isEpochMs } from '../core/instant';
 import { lazy } from '../core/lazy';
 import { isCurrencyCode } from '../core/money';
 import type { DunningState } from './planDunning';
@@ -92,9 +93,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function valid(check: Check, v: unknown): boolean {
   switch (check) {
     case 'instant':
-      return Number.isSafeInteger(v);
+      return isEpochMs(v);
     case 'instant?':
-      return v === null || Number.isSafeInteger(v);
+      return v === null || isEpochMs(v);
     case 'count':
       return Number.isSafeInteger(v) && (v as number) >= 0;
     case 'positive':

@@ -9,7 +9,12 @@ import {
   type WinbackPolicyDefinition,
   type WinbackStepDefinition,
 } from './defineWinbackPolicy';
-import { planWinback, type WinbackEvent, type WinbackState } from './planWinback';
+import {
+  planWinback,
+  type WinbackCustomer,
+  type WinbackEvent,
+  type WinbackState,
+} from './planWinback';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -539,5 +544,47 @@ describe('planWinback: purity and errors', () => {
     expect(() => planWinback({ id: 'c' }, policy, { now, sent: {} as unknown as [] })).toThrow(
       /options.sent has the wrong type/,
     );
+  });
+
+  it('names the field of the customer or event that is malformed', () => {
+    const now = T0 + HOUR;
+    const bad =
+      (customer: Record<string, unknown>, events: unknown[] = []) =>
+      () =>
+        planWinback({ id: 'c', ...customer } as WinbackCustomer, policy, {
+          now,
+          events: events as WinbackEvent[],
+        });
+    expect(bad({ plan: 5 })).toThrow(/customer\.plan has the wrong type/);
+    expect(bad({ mrr: -1 })).toThrow(/customer\.mrr is out of range/);
+    expect(bad({ currency: 'eur' })).toThrow(/customer\.currency /);
+    expect(bad({ ltv: -1 })).toThrow(/customer\.ltv is out of range/);
+    expect(bad({ attributes: 'x' })).toThrow(/customer\.attributes has the wrong type/);
+    expect(bad({ signedUpAt: 'x' })).toThrow(/customer\.signedUpAt is not a valid instant/);
+    expect(bad({}, [{ ...canceled(T0), id: '' }])).toThrow(/options\.events\[0\]\.id /);
+    expect(bad({}, [{ ...canceled(T0), properties: [] }])).toThrow(
+      /options\.events\[0\]\.properties has the wrong type/,
+    );
+    expect(bad({}, [{ ...canceled(T0), at: 'x' }])).toThrow(
+      /options\.events\[0\]\.at is not a valid instant/,
+    );
+    // an integer past the range of instants, though a safe integer
+    expect(bad({}, [{ ...canceled(T0), at: 9e15 }])).toThrow(
+      /options\.events\[0\]\.at is not a valid instant/,
+    );
+    expect(bad({}, [canceled(T0, { plan: 5 })])).toThrow(
+      /options\.events\[0\]\.properties\.plan has the wrong type/,
+    );
+    expect(bad({}, [canceled(T0, { currency: 'eur' })])).toThrow(
+      /options\.events\[0\]\.properties\.currency /,
+    );
+    const first = planWinback({ id: 'c' }, policy, { now, events: [canceled(T0)] });
+    expect(() =>
+      planWinback({ id: 'c' }, policy, {
+        now: now + DAY,
+        state: first.state,
+        events: [{ type: 'subscription_reactivated', at: now + DAY, properties: { mrr: -1 } }],
+      }),
+    ).toThrow(/options\.events\[0\]\.properties\.mrr is out of range/);
   });
 });

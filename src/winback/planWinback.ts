@@ -2,7 +2,7 @@ import type { Channel, PlannedAction } from '../core/action';
 import { type CappedAction, nextAllowedByCaps } from '../core/caps';
 import { durationToMs, type FixedDurationInput, shiftByDuration } from '../core/duration';
 import { describeType, failInput, type InputLocation } from '../core/errors';
-import { type Instant, type InstantInput, toInstant } from '../core/instant';
+import { type Instant, type InstantInput, isEpochMs, toInstant } from '../core/instant';
 import type { Attributes, JsonValue } from '../core/records';
 import { isValidTimeZone } from '../core/timeZone';
 import {
@@ -298,6 +298,16 @@ export interface PlanWinbackOptions {
 }
 
 const FN = 'planWinback';
+
+/** The last horizon read: an engine passes the same one on every call. */
+let lastHorizon: { readonly input: FixedDurationInput; readonly ms: number } | undefined;
+
+function horizonMs(input: FixedDurationInput): number {
+  if (lastHorizon !== undefined && lastHorizon.input === input) return lastHorizon.ms;
+  const ms = durationToMs(input, { fn: FN, root: 'options', path: ['horizon'] });
+  if (typeof input !== 'object') lastHorizon = { input, ms };
+  return ms;
+}
 const DAY = 86_400_000;
 const EMPTY: readonly never[] = [];
 
@@ -316,9 +326,8 @@ interface Context {
     readonly attributes: Attributes;
   };
   readonly sent: readonly CappedAction[];
+  /** Planned in this call: a stop in this call removes its own from here instead of cancelling. */
   readonly actions: PlannedAction[];
-  /** Keys planned in this call, which a stop in this call removes from `actions`. */
-  readonly fresh: Set<string>;
   readonly cancel: string[];
   readonly decisions: WinbackDecision[];
   readonly closed: WinbackEntry[];
@@ -352,7 +361,7 @@ function badState(path: (string | number)[], expected: string, value: unknown): 
   );
 }
 
-const isInstant = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+const isInstant = isEpochMs;
 
 /** A stored state, checked by hand where the planner relies on it. */
 function readState(value: unknown, customerId: string): WinbackState {
@@ -399,7 +408,27 @@ function readState(value: unknown, customerId: string): WinbackState {
   return value as WinbackState;
 }
 
+/** Where the properties of event `index` sit, for an error. */
+function propertiesOf(index: number): InputLocation {
+  return { fn: FN, root: 'options.events', path: [index, 'properties'] };
+}
+
 function readEvent(raw: unknown, i: number): { e: WinbackEvent; t: Instant; i: number } {
+  // the common event, checked without building a location for an error it does not have
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+    const r = raw as Record<string, unknown>;
+    const t = r.at;
+    const props = r.properties;
+    if (
+      typeof r.type === 'string' &&
+      r.type !== '' &&
+      (r.id === undefined || (typeof r.id === 'string' && r.id !== '' && r.id.length <= 256)) &&
+      (props === undefined ||
+        (typeof props === 'object' && props !== null && !Array.isArray(props))) &&
+      isEpochMs(t)
+    )
+      return { e: raw as WinbackEvent, t, i };
+  }
   const where: InputLocation = { fn: FN, root: 'options.events', path: [i] };
   const e = requireObject(raw, where);
   if (typeof e.type !== 'string' || e.type === '')
@@ -409,7 +438,7 @@ function readEvent(raw: unknown, i: number): { e: WinbackEvent; t: Instant; i: n
       expected: 'a non-empty string',
       received: describeType(e.type),
     });
-  if (e.id !== undefined) requireId(e.id, at(where, 'id'));
+  if (e.id !== undefined) requireId(e.id, where, 'id');
   if (e.properties !== undefined) requireObject(e.properties, at(where, 'properties'));
   return {
     e: e as unknown as WinbackEvent,
@@ -546,7 +575,6 @@ function materialize(
   (steps as WinbackStepState[]).forEach((s, i) => {
     if (s.status === 'planned' && entry.steps[i]!.status === 'scheduled') {
       ctx.actions.push(actionOf(ctx, next, i, s.key!, found![i]!));
-      ctx.fresh.add(s.key!);
     }
   });
   return next;
@@ -710,11 +738,9 @@ function stop(ctx: Context, st: MutableState, why: WinbackStopReason, t: number)
     if (s.dueAt === null || s.dueAt < t || s.status === 'skipped' || s.status === 'cancelled')
       return s;
     if (s.status === 'planned') {
-      if (ctx.fresh.has(s.key!)) {
-        ctx.fresh.delete(s.key!);
-        const i = ctx.actions.findIndex((a) => a.key === s.key);
-        ctx.actions.splice(i, 1);
-      } else ctx.cancel.push(s.key!);
+      const i = ctx.actions.findIndex((a) => a.key === s.key);
+      if (i >= 0) ctx.actions.splice(i, 1);
+      else ctx.cancel.push(s.key!);
     }
     return { ...s, status: 'cancelled' as const };
   });
@@ -739,7 +765,6 @@ function reasonFrom(props: Attributes | undefined): ExitReason | null {
 
 function onEvent(ctx: Context, st: MutableState, e: WinbackEvent, t: number, index: number): void {
   const props = e.properties;
-  const where: InputLocation = { fn: FN, root: 'options.events', path: [index, 'properties'] };
   switch (e.type) {
     case 'subscription_canceled': {
       const chosen = reasonFrom(props);
@@ -747,15 +772,16 @@ function onEvent(ctx: Context, st: MutableState, e: WinbackEvent, t: number, ind
       const id = e.id ?? `canceled:${t}`;
       // the same churn reported twice
       if (st.pending !== null || st.entry?.id === id) return;
+      const where = propertiesOf(index);
       st.pending = {
         id,
         canceledAt: t,
         decideAt: t + ctx.c.decideAfterMs,
         voluntary: props?.kind === 'voluntary',
         flagged: props?.fraud === true ? 'fraud' : props?.chargeback === true ? 'chargeback' : null,
-        plan: optionalString(props?.plan, at(where, 'plan')),
-        mrr: optionalNumber(props?.mrr, at(where, 'mrr'), { integer: true, min: 0 }),
-        currency: optionalCurrency(props?.currency, at(where, 'currency')),
+        plan: optionalString(props?.plan, where, 'plan'),
+        mrr: optionalNumber(props?.mrr, where, { integer: true, min: 0 }, 'mrr'),
+        currency: optionalCurrency(props?.currency, where, 'currency'),
         properties: props ?? {},
       };
       return;
@@ -793,11 +819,12 @@ function onEvent(ctx: Context, st: MutableState, e: WinbackEvent, t: number, ind
       stop(ctx, st, 'reactivated', t);
       const entry = st.entry;
       if (entry.closedAt !== null || t > entry.attributionEndsAt) return;
+      const where = propertiesOf(index);
       const won: WinbackEntry = {
         ...entry,
         reactivatedAt: t,
-        reactivatedMrr: optionalNumber(props?.mrr, at(where, 'mrr'), { integer: true, min: 0 }),
-        reactivatedCurrency: optionalCurrency(props?.currency, at(where, 'currency')),
+        reactivatedMrr: optionalNumber(props?.mrr, where, { integer: true, min: 0 }, 'mrr'),
+        reactivatedCurrency: optionalCurrency(props?.currency, where, 'currency'),
       };
       st.entry = closeEntry(won, t);
       ctx.closed.push(st.entry);
@@ -896,7 +923,7 @@ export function planWinback(
   const c = compiledWinbackPolicy(policy);
   const where: InputLocation = { fn: FN, root: 'customer', path: [] };
   const cu = requireObject(customer, where);
-  const customerId = requireId(cu.id, at(where, 'id'));
+  const customerId = requireId(cu.id, where, 'id');
   const tz = cu.timeZone ?? 'UTC';
   if (typeof tz !== 'string' || !isValidTimeZone(tz))
     failInput(at(where, 'timeZone'), {
@@ -943,14 +970,7 @@ export function planWinback(
       },
     );
   let horizonEnd = Number.POSITIVE_INFINITY;
-  if (opts.horizon !== undefined)
-    horizonEnd =
-      now +
-      durationToMs(opts.horizon as FixedDurationInput, {
-        fn: FN,
-        root: 'options',
-        path: ['horizon'],
-      });
+  if (opts.horizon !== undefined) horizonEnd = now + horizonMs(opts.horizon as FixedDurationInput);
   const ctx: Context = {
     c,
     customerId,
@@ -962,10 +982,10 @@ export function planWinback(
         cu.signedUpAt === undefined
           ? null
           : toInstant(cu.signedUpAt as InstantInput, at(where, 'signedUpAt')),
-      plan: optionalString(cu.plan, at(where, 'plan')),
-      mrr: optionalNumber(cu.mrr, at(where, 'mrr'), { integer: true, min: 0 }),
-      currency: optionalCurrency(cu.currency, at(where, 'currency')),
-      ltv: optionalNumber(cu.ltv, at(where, 'ltv'), { min: 0 }),
+      plan: optionalString(cu.plan, where, 'plan'),
+      mrr: optionalNumber(cu.mrr, where, { integer: true, min: 0 }, 'mrr'),
+      currency: optionalCurrency(cu.currency, where, 'currency'),
+      ltv: optionalNumber(cu.ltv, where, { min: 0 }, 'ltv'),
       attributes:
         cu.attributes === undefined
           ? {}
@@ -973,7 +993,6 @@ export function planWinback(
     },
     sent,
     actions: [],
-    fresh: new Set(),
     cancel: [],
     decisions: [],
     closed: [],
