@@ -39,6 +39,7 @@ function reference(t: number, start: number, end: number, mask: number, zone: st
     const d = day.getUTCDate();
     const open = fromLocal({ ...fields, day: d, hour: 0, minute: start }, zone);
     const close = fromLocal({ ...fields, day: end < start ? d + 1 : d, minute: end }, zone);
+    if (close <= open) continue; // the clocks skip the whole window that day
     if (open <= t && t < close) return t;
     if (open >= t && open < best) best = open;
   }

@@ -76,6 +76,20 @@ describe('send windows', () => {
     expect(nextInSendWindow(Date.UTC(2026, 5, 2, 1), night, 'UTC')).toBe(Date.UTC(2026, 5, 2, 1));
     expect(nextInSendWindow(Date.UTC(2026, 5, 2, 12), night, 'UTC')).toBe(Date.UTC(2026, 5, 2, 22));
   });
+
+  it('skips a day whose window the clocks skip whole', () => {
+    // Chile jumps from 00:00 to 01:00 on Sunday 6 September 2026: that day has no 00:00-01:00,
+    // so the window opens on the next Sunday (UTC-3)
+    const w = { start: '00:00', end: '01:00', days: [0] as const };
+    expect(nextInSendWindow(Date.UTC(2026, 8, 6, 3), w, 'America/Santiago')).toBe(
+      Date.UTC(2026, 8, 13, 3),
+    );
+    // a window the gap only shortens opens when the clocks resume
+    const longer = { start: '00:00', end: '01:30', days: [0] as const };
+    expect(nextInSendWindow(Date.UTC(2026, 8, 6, 3), longer, 'America/Santiago')).toBe(
+      Date.UTC(2026, 8, 6, 4),
+    );
+  });
 });
 
 describe('business days', () => {

@@ -184,7 +184,7 @@ export function parseSendWindow(
  * The first instant at or after `instant` that lies inside a send window in the customer's time
  * zone: `instant` itself when it is already inside, otherwise the next opening. An opening time
  * that a clock change skips opens as {@link fromLocal} resolves it (02:30 on a spring-forward
- * night opens at 03:30).
+ * night opens at 03:30); a window the change skips whole does not open that day.
  *
  * @param instant - Epoch milliseconds.
  * @param window - The window (validated with {@link parseSendWindow} or raw).
@@ -217,6 +217,9 @@ export function nextInSendWindow(
     if ((w.dayMask & (1 << weekdayOf(day))) === 0) continue;
     const open = fromWallClock(day * DAY + w.start * MINUTE, timeZone);
     const close = fromWallClock((wraps ? day + 1 : day) * DAY + w.end * MINUTE, timeZone);
+    // a window that a clock change skips whole (00:00-01:00 on a night that jumps from 00:00 to
+    // 01:00) does not open that day
+    if (close <= open) continue;
     if (open <= instant && instant < close) return instant;
     if (open >= instant && open < best) best = open;
   }
