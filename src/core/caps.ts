@@ -120,35 +120,8 @@ function counts(
   return true;
 }
 
-function countIn(times: readonly number[], from: number, to: number): number {
-  let n = 0;
-  for (const x of times) if (x >= from && x < to) n++;
-  return n;
-}
-
-/**
- * Whether a new action at `t` keeps every window of length `perMs` that contains `t` under `max`.
- * As a window slides over `t`, its count only grows when a later action enters it, so the fullest
- * windows are the one ending at `t` and those ending at each later action within `perMs` of `t`.
- */
-function admits(cap: ParsedFrequencyCap, times: readonly number[], t: number): boolean {
-  if (countIn(times, t - cap.perMs + 1, t + 1) >= cap.max) return false;
-  for (const y of times) {
-    if (y > t && y < t + cap.perMs && countIn(times, y - cap.perMs + 1, y + 1) >= cap.max)
-      return false;
-  }
-  return true;
-}
-
-function allParsed(
-  caps: readonly (FrequencyCap | ParsedFrequencyCap)[],
-): caps is readonly ParsedFrequencyCap[] {
-  for (let i = 0; i < caps.length; i++) if (!('perMs' in caps[i]!)) return false;
-  return true;
-}
-
 /** How many actions of `history` that count against `cap` fall in `[from, to)`. */
-function countAmong(
+function countIn(
   cap: ParsedFrequencyCap,
   history: readonly CappedAction[],
   candidate: CappedAction,
@@ -163,24 +136,39 @@ function countAmong(
   return n;
 }
 
-/** {@link admits} at `candidate.at`, reading the counted actions straight from `history`. */
-function admitsAmong(
+/**
+ * Whether a new action at `t` keeps every window of length `perMs` that contains `t` under `max`,
+ * counting the actions of `history` that count against `cap`. As a window slides over `t`, its
+ * count only grows when a later action enters it, so the fullest windows are the one ending at
+ * `t` and those ending at each later counted action within `perMs` of `t`.
+ */
+function admits(
   cap: ParsedFrequencyCap,
   history: readonly CappedAction[],
   candidate: CappedAction,
+  t: number,
 ): boolean {
-  const t = candidate.at;
-  if (countAmong(cap, history, candidate, t - cap.perMs + 1, t + 1) >= cap.max) return false;
+  if (countIn(cap, history, candidate, t - cap.perMs + 1, t + 1) >= cap.max) return false;
   for (let i = 0; i < history.length; i++) {
     const y = history[i]!.at;
     if (
       y > t &&
       y < t + cap.perMs &&
       counts(cap, history[i]!, candidate) &&
-      countAmong(cap, history, candidate, y - cap.perMs + 1, y + 1) >= cap.max
+      countIn(cap, history, candidate, y - cap.perMs + 1, y + 1) >= cap.max
     )
       return false;
   }
+  return true;
+}
+
+const applies = (cap: ParsedFrequencyCap, candidate: CappedAction): boolean =>
+  cap.channel === undefined || cap.channel === candidate.channel;
+
+function allParsed(
+  caps: readonly (FrequencyCap | ParsedFrequencyCap)[],
+): caps is readonly ParsedFrequencyCap[] {
+  for (let i = 0; i < caps.length; i++) if (!('perMs' in caps[i]!)) return false;
   return true;
 }
 
@@ -213,40 +201,21 @@ export function nextAllowedByCaps(
     : caps.map((c) =>
         'perMs' in c ? c : parseFrequencyCaps([c], { fn: 'nextAllowedByCaps', root: 'caps' })[0]!,
       );
-  // nothing sent or planned yet: the candidate's own instant fits unless a cap allows none
-  if (history.length === 0) {
-    for (const cap of parsed)
-      if (cap.max === 0 && (cap.channel === undefined || cap.channel === candidate.channel))
-        return Number.POSITIVE_INFINITY;
-    return candidate.at;
-  }
-  // the candidate's own instant is the earliest answer: when every cap admits it, no list of
-  // times is built
+  // the candidate's own instant is the earliest answer: when every cap admits it, no list is built
   let fits = true;
-  for (let i = 0; i < parsed.length && fits; i++) {
-    const cap = parsed[i]!;
-    if (cap.channel === undefined || cap.channel === candidate.channel)
-      fits = admitsAmong(cap, history, candidate);
-  }
+  for (let i = 0; i < parsed.length && fits; i++)
+    if (applies(parsed[i]!, candidate)) fits = admits(parsed[i]!, history, candidate, candidate.at);
   if (fits) return candidate.at;
-  const applicable = parsed
-    .filter((cap) => cap.channel === undefined || cap.channel === candidate.channel)
-    .map((cap) => ({
-      cap,
-      times: history
-        .filter((a) => counts(cap, a, candidate))
-        .map((a) => a.at)
-        .sort((a, b) => a - b),
-    }));
-  if (applicable.some(({ cap }) => cap.max === 0)) return Number.POSITIVE_INFINITY;
-  // nothing counts against any applicable cap: the candidate's own instant fits
-  if (applicable.every(({ times }) => times.length === 0)) return candidate.at;
-  // The answer is `at` or the moment some counted action leaves a window.
-  const moments = new Set<number>([candidate.at]);
-  for (const { cap, times } of applicable)
-    for (const x of times) if (x + cap.perMs > candidate.at) moments.add(x + cap.perMs);
+  const applicable = parsed.filter((cap) => applies(cap, candidate));
+  if (applicable.some((cap) => cap.max === 0)) return Number.POSITIVE_INFINITY;
+  // The answer is the moment some counted action leaves a window.
+  const moments = new Set<number>();
+  for (const cap of applicable)
+    for (const a of history)
+      if (counts(cap, a, candidate) && a.at + cap.perMs > candidate.at)
+        moments.add(a.at + cap.perMs);
   for (const t of [...moments].sort((a, b) => a - b)) {
-    if (applicable.every(({ cap, times }) => admits(cap, times, t))) return t;
+    if (applicable.every((cap) => admits(cap, history, candidate, t))) return t;
   }
   /* c8 ignore next: after the last action leaves every window, every cap admits */
   return Number.POSITIVE_INFINITY;

@@ -57,6 +57,16 @@ describe('parseDuration', () => {
     expect(isDurationInput(input)).toBe(false);
   });
 
+  it('reads a string again after others, good or bad, with the same answer', () => {
+    const seen: number[] = [];
+    for (const text of ['3h', '3h', '90m', '3h', 'later', '3h', '1h 30m']) {
+      if (text === 'later') expect(() => durationToMs(text)).toThrow(RetentionInputError);
+      else seen.push(durationToMs(text));
+    }
+    expect(seen).toEqual([3, 3, 1.5, 3, 3, 1.5].map((h) => h * 3_600_000));
+    expect(() => durationToMs('later')).toThrow(RetentionInputError);
+  });
+
   it('names the bad key of a calendar duration', () => {
     expect(() =>
       parseDuration({ month: 1 } as never, { fn: 'f', path: ['delay'], root: 'rule' }),

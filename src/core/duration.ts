@@ -78,7 +78,18 @@ const MAX_DURATION_MS = 8.64e15;
 const EXPECTED_DURATION =
   "milliseconds, a string like '90m', '3h', '7d', '2w' or '1h30m', or { months, days, ... }";
 
+/** The last text {@link parseFixedString} read, and what it gave: planners get the same horizon on every call. */
+let lastText: string | undefined;
+let lastMs: number | null = null;
+
 function parseFixedString(text: string): number | null {
+  if (text === lastText) return lastMs;
+  lastMs = parseFixedParts(text);
+  lastText = text;
+  return lastMs;
+}
+
+function parseFixedParts(text: string): number | null {
   const trimmed = text.replace(/\s+/g, '');
   if (trimmed === '') return null;
   let total = 0;

@@ -77,7 +77,7 @@ function parseIso(text: string): number | 'no-offset' | null {
  */
 export function toInstant(value: InstantInput, location: InputLocation = {}): Instant {
   if (typeof value === 'number') {
-    if (Number.isInteger(value) && value >= -MAX_MS && value <= MAX_MS) return value;
+    if (isEpochMs(value)) return value;
   } else if (typeof value === 'string') {
     const parsed = parseIso(value);
     if (typeof parsed === 'number' && parsed >= -MAX_MS && parsed <= MAX_MS) return parsed;

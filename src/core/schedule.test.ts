@@ -66,6 +66,10 @@ describe('send windows', () => {
     expect(nextInSendWindow(Date.UTC(2026, 5, 2, 15), w, 'America/New_York')).toBe(
       Date.UTC(2026, 5, 2, 15),
     );
+    // the close itself is outside: 21:00 on 1 June waits for 08:00 on 2 June
+    expect(nextInSendWindow(Date.UTC(2026, 5, 2, 1), w, 'America/New_York')).toBe(
+      Date.UTC(2026, 5, 2, 12),
+    );
     // weekdays only: Friday 22:00 in Berlin waits for Monday 08:00
     const weekdays = { ...w, days: [1, 2, 3, 4, 5] as const };
     expect(nextInSendWindow(Date.UTC(2026, 5, 5, 20), weekdays, 'Europe/Berlin')).toBe(

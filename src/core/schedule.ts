@@ -1,6 +1,6 @@
 import { describeType, failInput, type InputLocation } from './errors';
 import type { Instant } from './instant';
-import { fromLocal, fromWallClock, toLocal, wallClock } from './timeZone';
+import { fromLocal, fromWallClock, timeZoneOffset, toLocal } from './timeZone';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -210,8 +210,26 @@ export function nextInSendWindow(
       ? (window as ParsedSendWindow)
       : parseSendWindow(window as SendWindow, { fn: 'nextInSendWindow', root: 'window' });
   const wraps = w.end < w.start;
-  // local days as day numbers on the wall-clock axis: no Date object and no field record per day
-  const today = Math.floor(wallClock(instant, timeZone) / DAY);
+  // Away from a clock change (the same offset a day before and four and eight days after), local
+  // time is the instant plus one offset and the next opening is arithmetic on it.
+  const offset = timeZoneOffset(timeZone, instant);
+  if (
+    timeZoneOffset(timeZone, instant - DAY) === offset &&
+    timeZoneOffset(timeZone, instant + 4 * DAY) === offset &&
+    timeZoneOffset(timeZone, instant + 8 * DAY) === offset
+  ) {
+    const local = instant + offset;
+    const today = Math.floor(local / DAY);
+    for (let day = today - 1; day <= today + 7; day++) {
+      if ((w.dayMask & (1 << weekdayOf(day))) === 0) continue;
+      const open = day * DAY + w.start * MINUTE;
+      const close = (wraps ? day + 1 : day) * DAY + w.end * MINUTE;
+      if (open <= local && local < close) return instant;
+      if (open >= local) return open - offset;
+    }
+  }
+  // Near a change: each candidate day's opening and close resolved on the wall-clock axis.
+  const today = Math.floor((instant + offset) / DAY);
   let best = Number.POSITIVE_INFINITY;
   for (let day = today - 1; day <= today + 8; day++) {
     if ((w.dayMask & (1 << weekdayOf(day))) === 0) continue;

@@ -4,6 +4,7 @@ import { durationToMs, type FixedDurationInput, shiftByDuration } from '../core/
 import { describeType, failInput, type InputLocation } from '../core/errors';
 import { type Instant, type InstantInput, isEpochMs, toInstant } from '../core/instant';
 import type { Attributes, JsonValue } from '../core/records';
+import { nextInSendWindow } from '../core/schedule';
 import { isValidTimeZone } from '../core/timeZone';
 import {
   type CompiledWinbackPolicy,
@@ -21,7 +22,6 @@ import {
   requireObject,
 } from './input';
 import { winbackActionKey } from './keys';
-import { nextSendable } from './sendWindow';
 import { winbackHoldoutGroup } from './winbackHoldoutGroup';
 
 /**
@@ -299,15 +299,6 @@ export interface PlanWinbackOptions {
 
 const FN = 'planWinback';
 
-/** The last horizon read: an engine passes the same one on every call. */
-let lastHorizon: { readonly input: FixedDurationInput; readonly ms: number } | undefined;
-
-function horizonMs(input: FixedDurationInput): number {
-  if (lastHorizon !== undefined && lastHorizon.input === input) return lastHorizon.ms;
-  const ms = durationToMs(input, { fn: FN, root: 'options', path: ['horizon'] });
-  if (typeof input !== 'object') lastHorizon = { input, ms };
-  return ms;
-}
 const DAY = 86_400_000;
 const EMPTY: readonly never[] = [];
 
@@ -469,7 +460,7 @@ function factsOf(
 }
 
 function sendableAt(ctx: Context, t: number): number {
-  return ctx.c.window === null ? t : nextSendable(t, ctx.c.window, ctx.timeZone);
+  return ctx.c.window === null ? t : nextInSendWindow(t, ctx.c.window, ctx.timeZone);
 }
 
 /** Places a step at or after `t` inside the window and under the caps; `null` when a cap blocks it. */
@@ -970,7 +961,14 @@ export function planWinback(
       },
     );
   let horizonEnd = Number.POSITIVE_INFINITY;
-  if (opts.horizon !== undefined) horizonEnd = now + horizonMs(opts.horizon as FixedDurationInput);
+  if (opts.horizon !== undefined)
+    horizonEnd =
+      now +
+      durationToMs(opts.horizon as FixedDurationInput, {
+        fn: FN,
+        root: 'options',
+        path: ['horizon'],
+      });
   const ctx: Context = {
     c,
     customerId,
