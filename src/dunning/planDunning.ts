@@ -315,21 +315,46 @@ export interface PlanContext {
 }
 
 const FN = 'planDunning';
+const NO_POLICIES: readonly CompiledPolicy[] = [];
+const NO_EVENTS: readonly DunningEvent[] = [];
+/** Shared by every call without events; never written to (the loop below does not run). */
+const NO_NORMALIZED: NormalizedEvent[] = [];
 const EVENT_TYPES: readonly DunningEvent['type'][] = [
   'payment_failed',
   'payment_succeeded',
   'payment_method_updated',
   'policy_migrated',
 ];
-const STATUSES: readonly string[] = [
-  'trialing',
-  'active',
-  'past_due',
-  'unpaid',
-  'paused',
-  'canceled',
-];
-const INTERVALS: readonly string[] = ['day', 'week', 'month', 'quarter', 'year'];
+/** A subscription status (a switch: no array search per subscription). */
+function isStatus(status: unknown): boolean {
+  switch (status) {
+    case 'active':
+    case 'trialing':
+    case 'past_due':
+    case 'unpaid':
+    case 'paused':
+    case 'canceled':
+      return true;
+    default:
+      return false;
+  }
+}
+
+function isInterval(interval: unknown): boolean {
+  switch (interval) {
+    case 'month':
+    case 'year':
+    case 'week':
+    case 'quarter':
+    case 'day':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The last currency code checked: a billing base has one or a few. */
+let lastCurrency = '';
 
 /** Where a subscription field sits, for error messages. */
 function at(path: string) {
@@ -346,17 +371,19 @@ function readSubscription(s: Subscription): SubscriptionView {
       { fn: FN, root: 'subscription' },
       { code: 'invalid_type', path: [], expected: 'a subscription', received: describeType(s) },
     );
-  // named reads rather than a loop over the keys: a keyed read per field costs more
-  if (typeof s.id !== 'string' || s.id === '') requiredString('id');
-  if (typeof s.customerId !== 'string' || s.customerId === '') requiredString('customerId');
-  if (typeof s.plan !== 'string' || s.plan === '') requiredString('plan');
-  if (!STATUSES.includes(s.status))
-    failInput(at('status'), { code: 'invalid_enum', path: [], received: describeType(s.status) });
-  if (!INTERVALS.includes(s.billingInterval))
+  // each field read once, by name: subscriptions of many shapes (from several sources) make
+  // every read a generic lookup, which the compiler cannot merge with a second one
+  const { id, customerId, plan, status, billingInterval, amount, currency, canceledAt } = s;
+  if (typeof id !== 'string' || id === '') requiredString('id');
+  if (typeof customerId !== 'string' || customerId === '') requiredString('customerId');
+  if (typeof plan !== 'string' || plan === '') requiredString('plan');
+  if (!isStatus(status))
+    failInput(at('status'), { code: 'invalid_enum', path: [], received: describeType(status) });
+  if (!isInterval(billingInterval))
     failInput(at('billingInterval'), {
       code: 'invalid_enum',
       path: [],
-      received: describeType(s.billingInterval),
+      received: describeType(billingInterval),
     });
   const count = s.intervalCount ?? 1;
   if (!(Number.isInteger(count) && count >= 1 && count <= 1000))
@@ -365,28 +392,29 @@ function readSubscription(s: Subscription): SubscriptionView {
       path: [],
       expected: 'an integer 1-1000',
     });
-  if (!(Number.isSafeInteger(s.amount) && s.amount >= 0))
+  if (!(Number.isSafeInteger(amount) && amount >= 0))
     failInput(at('amount'), {
       code: 'invalid_amount',
       path: [],
       expected: 'an integer number of minor units >= 0',
-      received: describeType(s.amount),
+      received: describeType(amount),
     });
-  if (!isCurrencyCode(s.currency))
+  if (currency !== lastCurrency && !isCurrencyCode(currency))
     failInput(at('currency'), {
       code: 'invalid_currency',
       path: [],
       expected: "three upper-case letters, e.g. 'USD'",
-      received: describeType(s.currency),
+      received: describeType(currency),
     });
+  lastCurrency = currency;
   // epoch milliseconds need no conversion, and no error location built in advance
   const end = s.currentPeriodEnd;
   const currentPeriodEnd = isEpochMs(end) ? end : toInstant(end, at('currentPeriodEnd'));
-  if (s.canceledAt !== undefined && !isEpochMs(s.canceledAt))
-    toInstant(s.canceledAt, at('canceledAt'));
+  if (canceledAt !== undefined && !isEpochMs(canceledAt)) toInstant(canceledAt, at('canceledAt'));
   let card: CardExpiry | null = null;
-  if (s.card !== undefined) {
-    const { expMonth, expYear } = s.card;
+  const cardIn = s.card;
+  if (cardIn !== undefined) {
+    const { expMonth, expYear } = cardIn;
     if (!(Number.isInteger(expMonth) && expMonth >= 1 && expMonth <= 12))
       failInput(
         { fn: FN, path: ['card', 'expMonth'], root: 'subscription' },
@@ -400,16 +428,16 @@ function readSubscription(s: Subscription): SubscriptionView {
     card = { expMonth, expYear };
   }
   return {
-    id: s.id,
-    customerId: s.customerId,
-    plan: s.plan,
-    status: s.status,
-    interval: s.billingInterval,
+    id,
+    customerId,
+    plan,
+    status,
+    interval: billingInterval,
     intervalCount: count,
-    amount: s.amount,
-    currency: s.currency,
+    amount,
+    currency,
     currentPeriodEnd,
-    canceled: s.canceledAt !== undefined || s.status === 'canceled',
+    canceled: canceledAt !== undefined || status === 'canceled',
     card,
   };
 }
@@ -445,16 +473,7 @@ const eventSchema = /* @__PURE__ */ lazy(() => {
   ]);
 });
 
-function readState(state: DunningState | undefined, subscriptionId: string): DunningState {
-  if (state === undefined)
-    return {
-      format: 1,
-      subscriptionId,
-      plannedAt: null,
-      lastEventAt: null,
-      campaigns: [],
-      pending: [],
-    };
+function readState(state: DunningState, subscriptionId: string): DunningState {
   const parsed = checkState(state);
   if (parsed.subscriptionId !== subscriptionId)
     failInput(
@@ -474,7 +493,19 @@ function horizonOf(input: DurationInput): Duration {
   return parsed;
 }
 
+/** The policy compiled last: an engine plans every subscription with the same one. */
+let lastPolicy: DunningPolicy | undefined;
+let lastCompiled: CompiledPolicy | undefined;
+
 function compiledFor(policy: DunningPolicy, path: (string | number)[]): CompiledPolicy {
+  if (policy === lastPolicy) return lastCompiled!;
+  const compiled = compiledAfresh(policy, path);
+  lastPolicy = policy;
+  lastCompiled = compiled;
+  return compiled;
+}
+
+function compiledAfresh(policy: DunningPolicy, path: (string | number)[]): CompiledPolicy {
   if (typeof policy === 'object' && policy !== null) {
     const hit = cachedCompiled(policy);
     if (hit !== undefined) return hit;
@@ -600,24 +631,24 @@ export function planDunning(
   const current = compiledFor(policy, ['policy']);
   if (typeof options !== 'object' || options === null)
     failInput({ fn: FN, root: 'options' }, { code: 'required', path: ['now'] });
+  // each option read once (see readSubscription)
+  const { now: nowIn, timeZone: zoneIn, updatePaymentUrl, policies, horizon } = options;
   // epoch milliseconds and a known zone name take no conversion and no error location
-  const nowIn = options.now;
   const now = isEpochMs(nowIn)
     ? nowIn
     : toInstant(nowIn, { fn: FN, path: ['now'], root: 'options' });
-  const zoneIn = options.timeZone;
   const timeZone =
     typeof zoneIn === 'string' && isValidTimeZone(zoneIn)
       ? zoneIn
       : toTimeZone(zoneIn, { fn: FN, path: ['timeZone'], root: 'options' });
   let urlOverride: string | null = null;
-  if (options.updatePaymentUrl !== undefined) {
-    if (typeof options.updatePaymentUrl !== 'string' || options.updatePaymentUrl === '')
+  if (updatePaymentUrl !== undefined) {
+    if (typeof updatePaymentUrl !== 'string' || updatePaymentUrl === '')
       failInput(
         { fn: FN, path: ['updatePaymentUrl'], root: 'options' },
         { code: 'invalid_type', path: [], expected: 'a non-empty string' },
       );
-    urlOverride = options.updatePaymentUrl;
+    urlOverride = updatePaymentUrl;
   }
   if (minPeriodMs(sub.interval, sub.intervalCount) < current.minPeriodMs)
     failInput(
@@ -629,20 +660,25 @@ export function planDunning(
       },
     );
 
-  const earlier: CompiledPolicy[] = [];
-  const policies = options.policies ?? [];
-  for (let i = 0; i < policies.length; i++)
-    earlier.push(compiledFor(policies[i]!, ['policies', i]));
+  let earlier: readonly CompiledPolicy[] = NO_POLICIES;
+  if (policies !== undefined && policies.length > 0) {
+    const list: CompiledPolicy[] = [];
+    for (let i = 0; i < policies.length; i++) list.push(compiledFor(policies[i]!, ['policies', i]));
+    earlier = list;
+  }
 
-  const state = readState(options.state, sub.id);
-  if (state.plannedAt !== null && now < state.plannedAt)
+  // no stored state (a subscription planned for the first time): nothing to read or check
+  const stateIn = options.state;
+  const state = stateIn === undefined ? null : readState(stateIn, sub.id);
+  const plannedAt = state === null ? null : state.plannedAt;
+  if (plannedAt !== null && now < plannedAt)
     failInput(
       { fn: FN, path: ['now'], root: 'options' },
       { code: 'order', path: [], detail: 'now is before the state was planned' },
     );
-  const events: NormalizedEvent[] = [];
-  let last = state.lastEventAt;
-  const given = options.events ?? [];
+  let last = state === null ? null : state.lastEventAt;
+  const given = options.events ?? NO_EVENTS;
+  const events: NormalizedEvent[] = given.length === 0 ? NO_NORMALIZED : [];
   for (let i = 0; i < given.length; i++) {
     const raw = given[i];
     const location = { fn: FN, path: ['events', i], root: 'options' };
@@ -678,21 +714,21 @@ export function planDunning(
   }
 
   const until =
-    options.horizon === undefined
+    horizon === undefined
       ? Number.POSITIVE_INFINITY
-      : shiftByDuration(now, horizonOf(options.horizon), 1, timeZone);
+      : shiftByDuration(now, horizonOf(horizon), 1, timeZone);
   const ctx: PlanContext = { fn: FN, sub, current, earlier, timeZone, now, urlOverride };
   const closed: DunningCampaign[] = [];
-  const campaigns = applyEvents(ctx, state.campaigns, events, closed);
+  const campaigns = applyEvents(ctx, state === null ? [] : state.campaigns, events, closed);
   const firstEventAt = events.length > 0 ? events[0]!.at : Number.POSITIVE_INFINITY;
-  const from = Math.min(state.plannedAt ?? now, firstEventAt);
-  return buildPlan(ctx, {
+  return buildPlan(
+    ctx,
     campaigns,
     closed,
-    from,
+    Math.min(plannedAt ?? now, firstEventAt),
     until,
-    cancelFrom: Math.min(now, firstEventAt),
-    lastEventAt: last,
-    previousPending: state.pending,
-  });
+    Math.min(now, firstEventAt),
+    last,
+    state === null ? null : state.pending,
+  );
 }

@@ -118,7 +118,11 @@ function minDaysInMonths(months: number): number {
   return min;
 }
 
-/** {@link minDaysInMonths} by number of months, computed once each (48 dates per call). */
+/**
+ * {@link minDaysInMonths} by number of months, computed once each (48 dates per call): up to ten
+ * years in an array (0: not yet computed), longer periods in a map.
+ */
+const monthsSmall = new Int32Array(121);
 const monthsCache = new Map<number, number>();
 
 /** The shortest a billing period can be on a wall clock (one hour less across a DST change). */
@@ -126,6 +130,14 @@ export function minPeriodMs(interval: BillingInterval, count: number): number {
   if (interval === 'day') return count * DAY - HOUR;
   if (interval === 'week') return count * 7 * DAY - HOUR;
   const months = count * (interval === 'month' ? 1 : interval === 'quarter' ? 3 : 12);
+  if (months <= 120) {
+    let small = monthsSmall[months]!;
+    if (small === 0) {
+      small = minDaysInMonths(months);
+      monthsSmall[months] = small;
+    }
+    return small * DAY - HOUR;
+  }
   let days = monthsCache.get(months);
   if (days === undefined) {
     days = minDaysInMonths(months);

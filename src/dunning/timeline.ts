@@ -6,7 +6,7 @@ import { shiftByDuration } from '../core/duration';
 import type { Instant } from '../core/instant';
 import type { Attributes, JsonValue } from '../core/records';
 import { nextLocalMinutes } from '../core/schedule';
-import { fromLocal, fromWallClock, wallClock } from '../core/timeZone';
+import { fromWallClock, wallClock } from '../core/timeZone';
 import { policyFor } from './campaign';
 import type { SoftDeclineReason } from './classifyDecline';
 import type { AccessLevel, ResolvedActionSpec } from './defineDunningPolicy';
@@ -430,27 +430,61 @@ function strictOrder(steps: RawStep[], finalAt: Instant | null): RawStep[] {
 }
 
 /**
- * Reminders before the next charge of an active or trialing subscription, unless a campaign in
- * its currency is open (the campaign's own messages ask for new payment details then).
+ * `String(t)` for an instant. The instants from 2001 to 2286 have 13 digits, written here by
+ * arithmetic: V8 formats a number beyond 32 bits with its general double printer, which costs a
+ * reminder's plan more than the rest of its occurrence.
+ *
+ * @internal
+ */
+export function instantString(t: Instant): string {
+  if (!(t >= 1e12 && t < 1e13)) return String(t);
+  const hi = Math.floor(t / 1e7); // the first 6 digits
+  const lo = t - hi * 1e7; // the last 7
+  const a = Math.floor(hi / 1000);
+  const b = hi - a * 1000;
+  const c = Math.floor(lo / 10_000);
+  const d = lo - c * 10_000;
+  return String.fromCharCode(
+    48 + Math.floor(a / 100),
+    48 + (Math.floor(a / 10) % 10),
+    48 + (a % 10),
+    48 + Math.floor(b / 100),
+    48 + (Math.floor(b / 10) % 10),
+    48 + (b % 10),
+    48 + Math.floor(c / 100),
+    48 + (Math.floor(c / 10) % 10),
+    48 + (c % 10),
+    48 + Math.floor(d / 1000),
+    48 + (Math.floor(d / 100) % 10),
+    48 + (Math.floor(d / 10) % 10),
+    48 + (d % 10),
+  );
+}
+
+/**
+ * Lists the reminders before the next charge of an active or trialing subscription into
+ * `steps`, unless a campaign in its currency is open (the campaign's own messages ask for new
+ * payment details then). Returns the first reminder after `until` (`+Infinity` when none): the
+ * caller wakes up for it.
  */
 function reminderSteps(
   ctx: PlanContext,
   campaigns: readonly DunningCampaign[],
   from: Instant,
   until: Instant,
-): { steps: RawStep[]; beyond: Instant } {
-  const none = { steps: [], beyond: Number.POSITIVE_INFINITY };
+  steps: DunningStep[],
+): Instant {
   const { sub, current: p, timeZone } = ctx;
   const charge = sub.currentPeriodEnd;
-  if (sub.canceled || charge <= ctx.now) return none;
-  if (sub.status !== 'active' && sub.status !== 'trialing') return none;
+  if (sub.canceled || charge <= ctx.now) return Number.POSITIVE_INFINITY;
+  if (sub.status !== 'active' && sub.status !== 'trialing') return Number.POSITIVE_INFINITY;
   // a reminder due while a campaign in its currency was open was held back, and is not sent once
   // the campaign has closed (a plan whose window starts before the close would list it, late)
   let heldFrom = Number.POSITIVE_INFINITY;
   let heldUntil = Number.NEGATIVE_INFINITY;
   for (const c of campaigns) {
     if (c.currency !== sub.currency) continue;
-    if (c.status === 'open') return none;
+    if (c.status === 'open') return Number.POSITIVE_INFINITY;
     heldFrom = c.startedAt;
     heldUntil = c.closedAt ?? c.startedAt;
   }
@@ -459,40 +493,48 @@ function reminderSteps(
   const card = sub.card;
   if (card !== null && p.cardExpiry !== null) {
     // the card works through its expiry month: it is expired from the 1st of the next month on
-    const expiresAt = fromLocal({ year: card.expYear, month: card.expMonth + 1, day: 1 }, timeZone);
+    const expiresAt = fromWallClock(Date.UTC(card.expYear, card.expMonth, 1), timeZone);
     if (expiresAt <= charge) {
       kind = 'card_expiry_reminder';
       reminder = p.cardExpiry;
     }
   }
-  if (reminder === null) return none;
-  const steps: RawStep[] = [];
-  let beyond = Number.POSITIVE_INFINITY;
+  if (reminder === null) return Number.POSITIVE_INFINITY;
   let params: Attributes | undefined; // built for the first reminder listed
+  let occurrence = ''; // likewise: formatting the instant costs more than the rest
   const chargeDay = p.sendAt === null ? 0 : Math.floor(wallClock(charge, timeZone) / DAY);
+  // offsets go from the longest to the shortest (the policy checks it), so the reminders come
+  // in time order: the first one after `until` is the one to wake up for, and ends the list
   for (let i = 0; i < reminder.offsets.length; i++) {
     const dueAt =
       p.sendAt === null
         ? shiftByDuration(charge, reminder.offsets[i]!, -1, timeZone)
         : fromWallClock((chargeDay - reminder.days[i]!) * DAY + p.sendAt * MINUTE, timeZone);
     if (dueAt >= charge || dueAt < from || (dueAt >= heldFrom && dueAt < heldUntil)) continue;
-    if (dueAt > until) {
-      if (dueAt < beyond) beyond = dueAt;
-      continue;
+    if (dueAt > until) return dueAt;
+    if (params === undefined) {
+      params = {
+        updatePaymentUrl: link(ctx, p),
+        chargeAt: charge,
+        amount: sub.amount,
+        currency: sub.currency,
+        plan: sub.plan,
+        ...(kind === 'card_expiry_reminder' && card !== null
+          ? { cardExpMonth: card.expMonth, cardExpYear: card.expYear }
+          : {}),
+      };
+      occurrence = `${sub.id}:${instantString(charge)}`;
     }
-    params ??= {
-      updatePaymentUrl: link(ctx, p),
-      chargeAt: charge,
-      amount: sub.amount,
+    const raw = message(kind, dueAt, reminder.names[i]!, reminder.action, params);
+    steps.push({
+      kind,
+      dueAt,
+      campaignId: null,
       currency: sub.currency,
-      plan: sub.plan,
-      ...(kind === 'card_expiry_reminder' && card !== null
-        ? { cardExpMonth: card.expMonth, cardExpYear: card.expYear }
-        : {}),
-    };
-    steps.push(message(kind, dueAt, reminder.names[i]!, reminder.action, params));
+      action: toAction(ctx, p, occurrence, raw),
+    });
   }
-  return { steps, beyond };
+  return Number.POSITIVE_INFINITY;
 }
 
 function accessAt(ctx: PlanContext, c: DunningCampaign, p: CompiledPolicy): AccessLevel {
@@ -544,31 +586,33 @@ function samePending(a: DunningState['pending'], b: DunningState['pending']): bo
   return true;
 }
 
-/** Assembles the plan from the campaigns after events. */
+/**
+ * Assembles the plan from the campaigns after events: the steps due from `from` to `until`
+ * (both included), the pending keys no longer listed after `cancelFrom` (`previousPending` is
+ * `null` without a stored state), and the next wake-up.
+ */
 export function buildPlan(
   ctx: PlanContext,
-  input: {
-    readonly campaigns: readonly DunningCampaign[];
-    readonly closed: readonly DunningCampaign[];
-    readonly from: Instant;
-    readonly until: Instant;
-    readonly cancelFrom: Instant;
-    readonly lastEventAt: Instant | null;
-    readonly previousPending: DunningState['pending'];
-  },
+  campaigns: readonly DunningCampaign[],
+  closed: readonly DunningCampaign[],
+  from: Instant,
+  until: Instant,
+  cancelFrom: Instant,
+  lastEventAt: Instant | null,
+  previousPending: DunningState['pending'] | null,
 ): DunningPlan {
   const steps: DunningStep[] = [];
   let access: AccessLevel = 'full';
   // the first step beyond the horizon, when one is set: the caller must wake up for it
   let beyond = Number.POSITIVE_INFINITY;
-  for (const c of input.campaigns) {
+  for (const c of campaigns) {
     const p = policyFor(ctx, c);
     const a = accessAt(ctx, c, p);
     if (ACCESS_ORDER[a] < ACCESS_ORDER[access]) access = a;
     const raw = strictOrder(campaignSteps(ctx, c, p), c.status === 'open' ? c.finalActionAt : null);
     for (const s of raw) {
-      if (s.dueAt < input.from) continue;
-      if (s.dueAt > input.until) {
+      if (s.dueAt < from) continue;
+      if (s.dueAt > until) {
         if (s.dueAt < beyond) beyond = s.dueAt;
         continue;
       }
@@ -581,20 +625,8 @@ export function buildPlan(
       });
     }
   }
-  const reminders = reminderSteps(ctx, input.campaigns, input.from, input.until);
-  if (reminders.beyond < beyond) beyond = reminders.beyond;
-  // built only when a reminder is listed: formatting the instant costs more than the rest
-  const occurrence =
-    reminders.steps.length === 0 ? '' : `${ctx.sub.id}:${ctx.sub.currentPeriodEnd}`;
-  for (const s of reminders.steps) {
-    steps.push({
-      kind: s.kind,
-      dueAt: s.dueAt,
-      campaignId: null,
-      currency: ctx.sub.currency,
-      action: toAction(ctx, ctx.current, occurrence, s),
-    });
-  }
+  const reminderBeyond = reminderSteps(ctx, campaigns, from, until, steps);
+  if (reminderBeyond < beyond) beyond = reminderBeyond;
   sortByDueAt(steps);
 
   const actions: PlannedAction[] = [];
@@ -614,28 +646,32 @@ export function buildPlan(
   )
     nextWakeUpAt = beyond;
   const cancel: string[] = [];
-  for (const p of input.previousPending) {
-    if (p.dueAt <= input.cancelFrom) continue;
-    let listed = false;
-    for (let i = 0; i < actions.length && !listed; i++) listed = actions[i]!.key === p.key;
-    if (!listed) cancel.push(p.key);
-  }
+  if (previousPending !== null)
+    for (const p of previousPending) {
+      if (p.dueAt <= cancelFrom) continue;
+      let listed = false;
+      for (let i = 0; i < actions.length && !listed; i++) listed = actions[i]!.key === p.key;
+      if (!listed) cancel.push(p.key);
+    }
   return {
     state: {
       format: 1,
       subscriptionId: ctx.sub.id,
       plannedAt: ctx.now,
-      lastEventAt: input.lastEventAt,
-      campaigns: input.campaigns,
+      lastEventAt,
+      campaigns,
       // the earlier list when it is unchanged: the same object, which a store that keeps what it
       // was given (the memory store reuses what a new state kept) need not copy again
-      pending: samePending(input.previousPending, pending) ? input.previousPending : pending,
+      pending:
+        previousPending !== null && samePending(previousPending, pending)
+          ? previousPending
+          : pending,
     },
     steps,
     actions,
     cancel,
     nextWakeUpAt,
     access,
-    closed: input.closed,
+    closed,
   };
 }
