@@ -29,6 +29,21 @@ describe('hashing', () => {
     expect(verification((b, s) => murmur128(b, s), 16)).toBe(0xb3ece62a);
   });
 
+  it('hashes a string in its scratch buffer (read by words) as its bytes (read one by one)', () => {
+    // strings are encoded into a reused, word-aligned buffer and hashed four bytes at a time;
+    // byte arrays passed in (any offset) are read byte by byte: both must agree
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 120 }), fc.integer(), (text, seed) => {
+        const bytes = new TextEncoder().encode(text); // lone surrogates as U+FFFD, as the hash
+        const shifted = new Uint8Array(bytes.length + 1);
+        shifted.set(bytes, 1);
+        expect(murmur128(text, seed)).toEqual(murmur128(bytes, seed));
+        expect(murmur128(text, seed)).toEqual(murmur128(shifted.subarray(1), seed));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('hashes strings as UTF-8', () => {
     expect(murmur32('hello')).toBe(murmur32(new Uint8Array([104, 101, 108, 108, 111])));
     expect(murmur32('é')).toBe(murmur32(new Uint8Array([0xc3, 0xa9])));

@@ -12,10 +12,18 @@
  * must not allocate a buffer per key. Safe because hashing is synchronous and never re-entrant.
  */
 let scratch: Uint8Array | undefined;
+/** The scratch buffer as 32-bit words, for hashing it four bytes at a time. */
+let scratchWords: Int32Array | undefined;
+
+/** Whether this runtime stores words little-endian, as MurmurHash3 reads its blocks. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 function buffer(size: number): Uint8Array {
-  if (scratch === undefined || scratch.length < size)
-    scratch = new Uint8Array(Math.max(256, size * 2));
+  if (scratch === undefined || scratch.length < size) {
+    const grown = new ArrayBuffer(Math.max(256, Math.ceil((size * 2) / 16) * 16));
+    scratch = new Uint8Array(grown);
+    scratchWords = new Int32Array(grown);
+  }
   return scratch;
 }
 
@@ -172,12 +180,26 @@ function murmur128Into(bytes: Uint8Array, len: number, seed: number): void {
   let h3 = h1;
   let h4 = h1;
   const blocks = len & ~15;
+  // the scratch buffer starts at a word boundary: its blocks are read as words where the
+  // runtime's words are little-endian (everywhere in practice), byte by byte otherwise
+  const w = bytes === scratch && LITTLE_ENDIAN ? scratchWords! : null;
   for (let i = 0; i < blocks; i += 16) {
-    let k1 = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    let k2 = bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24);
-    let k3 = bytes[i + 8]! | (bytes[i + 9]! << 8) | (bytes[i + 10]! << 16) | (bytes[i + 11]! << 24);
-    let k4 =
-      bytes[i + 12]! | (bytes[i + 13]! << 8) | (bytes[i + 14]! << 16) | (bytes[i + 15]! << 24);
+    let k1: number;
+    let k2: number;
+    let k3: number;
+    let k4: number;
+    if (w !== null) {
+      const j = i >> 2;
+      k1 = w[j]!;
+      k2 = w[j + 1]!;
+      k3 = w[j + 2]!;
+      k4 = w[j + 3]!;
+    } else {
+      k1 = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+      k2 = bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24);
+      k3 = bytes[i + 8]! | (bytes[i + 9]! << 8) | (bytes[i + 10]! << 16) | (bytes[i + 11]! << 24);
+      k4 = bytes[i + 12]! | (bytes[i + 13]! << 8) | (bytes[i + 14]! << 16) | (bytes[i + 15]! << 24);
+    }
     k1 = Math.imul(k1, c1);
     k1 = Math.imul((k1 << 15) | (k1 >>> 17), c2);
     h1 ^= k1;
