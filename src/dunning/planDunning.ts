@@ -340,6 +340,7 @@ function isStatus(status: unknown): boolean {
   }
 }
 
+/** A billing interval (see {@link isStatus}). */
 function isInterval(interval: unknown): boolean {
   switch (interval) {
     case 'month':
