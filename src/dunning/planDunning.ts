@@ -494,19 +494,7 @@ function horizonOf(input: DurationInput): Duration {
   return parsed;
 }
 
-/** The policy compiled last: an engine plans every subscription with the same one. */
-let lastPolicy: DunningPolicy | undefined;
-let lastCompiled: CompiledPolicy | undefined;
-
 function compiledFor(policy: DunningPolicy, path: (string | number)[]): CompiledPolicy {
-  if (policy === lastPolicy) return lastCompiled!;
-  const compiled = compiledAfresh(policy, path);
-  lastPolicy = policy;
-  lastCompiled = compiled;
-  return compiled;
-}
-
-function compiledAfresh(policy: DunningPolicy, path: (string | number)[]): CompiledPolicy {
   if (typeof policy === 'object' && policy !== null) {
     const hit = cachedCompiled(policy);
     if (hit !== undefined) return hit;

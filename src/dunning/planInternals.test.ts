@@ -32,8 +32,8 @@ describe('minPeriodMs', () => {
     expect(minPeriodMs('quarter', 1)).toBe(89 * DAY - HOUR); // February to April
     expect(minPeriodMs('year', 1)).toBe(365 * DAY - HOUR);
     expect(minPeriodMs('year', 4)).toBe(1461 * DAY - HOUR); // a February 29 in every four years
-    // ten years and less come from an array, longer periods from a map: both agree with the
-    // calendar (two leap days at least in 10 and 11 years)
+    // the calendar's answer, remembered per number of months (two leap days at least in 10 and
+    // 11 years)
     expect(minPeriodMs('year', 10)).toBe(3652 * DAY - HOUR);
     expect(minPeriodMs('year', 11)).toBe(4017 * DAY - HOUR);
     for (let k = 1; k <= 15; k++) {
@@ -72,7 +72,7 @@ describe('planDunning: what it remembers between calls', () => {
     expect(() => planDunning(subscription(), p, { now })).not.toThrow();
   });
 
-  it('stops at the first reminder beyond the horizon, skipping those before the window', () => {
+  it('lists the reminders inside the window and wakes up for the first one beyond the horizon', () => {
     const p = policy({ reminders: { preCharge: { before: ['7d', '3d', '1d'] } } });
     const sub = subscription();
     const full = planDunning(sub, p, { now, timeZone: BERLIN });

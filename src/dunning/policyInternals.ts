@@ -119,29 +119,22 @@ function minDaysInMonths(months: number): number {
 }
 
 /**
- * {@link minDaysInMonths} by number of months, computed once each (48 dates per call): up to ten
- * years in an array (0: not yet computed), longer periods in a map.
+ * {@link minDaysInMonths} by number of months, computed once each (48 dates per call); 0 where
+ * not yet computed. A billing period is at most 1,000 years (the policy and subscription
+ * checks), so 12,001 entries, allocated on first use.
  */
-const monthsSmall = new Int32Array(121);
-const monthsCache = new Map<number, number>();
+let minDaysByMonths: Int32Array | undefined;
 
 /** The shortest a billing period can be on a wall clock (one hour less across a DST change). */
 export function minPeriodMs(interval: BillingInterval, count: number): number {
   if (interval === 'day') return count * DAY - HOUR;
   if (interval === 'week') return count * 7 * DAY - HOUR;
   const months = count * (interval === 'month' ? 1 : interval === 'quarter' ? 3 : 12);
-  if (months <= 120) {
-    let small = monthsSmall[months]!;
-    if (small === 0) {
-      small = minDaysInMonths(months);
-      monthsSmall[months] = small;
-    }
-    return small * DAY - HOUR;
-  }
-  let days = monthsCache.get(months);
-  if (days === undefined) {
+  if (minDaysByMonths === undefined) minDaysByMonths = new Int32Array(12_001);
+  let days = minDaysByMonths[months]!;
+  if (days === 0) {
     days = minDaysInMonths(months);
-    if (monthsCache.size < 10_000) monthsCache.set(months, days);
+    minDaysByMonths[months] = days;
   }
   return days * DAY - HOUR;
 }
@@ -237,9 +230,19 @@ export function rememberCompiled(key: object, compiled: CompiledPolicy): void {
   cache.set(key, compiled);
 }
 
+/** The last policy object looked up and its compiled form: an engine plans with one policy. */
+let lastKey: object | undefined;
+let lastCompiled: CompiledPolicy | undefined;
+
 /** The compiled form of a policy object seen before, if any. */
 export function cachedCompiled(key: object): CompiledPolicy | undefined {
-  return cache.get(key);
+  if (key === lastKey) return lastCompiled;
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    lastKey = key;
+    lastCompiled = hit;
+  }
+  return hit;
 }
 
 /**
