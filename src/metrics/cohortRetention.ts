@@ -25,7 +25,7 @@ import {
   snapString,
   typeMatcher,
 } from './internal';
-import { bucketsOf, cachedPeriodKey } from './periodBits';
+import { bucketsOf, PeriodKeyCache } from './periodBits';
 import type { MetricSnapshot } from './snapshot';
 
 /**
@@ -196,7 +196,7 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
   /** Per customer: head word 0 the cohort key, word 1 the last return key ('onOrAfter'), then return bits ('on'). */
   private readonly table: CustomerPeriodTable;
   private latest = Number.NEGATIVE_INFINITY;
-  private readonly keyOf: (instant: number) => number;
+  private readonly periodKeys: PeriodKeyCache;
   private readonly rolling: boolean;
   private readonly isStart: (type: string) => boolean;
   private readonly isReturn: (type: string) => boolean;
@@ -219,7 +219,7 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
       from: o.from ?? null,
       periods: o.periods ?? null,
     });
-    this.keyOf = cachedPeriodKey(o.granularity, {
+    this.periodKeys = new PeriodKeyCache(o.granularity, {
       timeZone: o.timeZone,
       weekStartsOn: o.weekStartsOn,
     });
@@ -267,7 +267,7 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     if (at > this.latest) this.latest = at;
     const flags = (this.isStart(type) ? START : 0) | (this.isReturn(type) ? RETURN : 0);
     if (flags === 0) return false;
-    this.stageAt(j, id, this.keyOf(at), flags);
+    this.stageAt(j, id, this.periodKeys.keyOf(at), flags);
     return true;
   }
 
@@ -368,8 +368,8 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
       asOf: asOf ?? null,
     };
     if (asOf === undefined) return { ...base, cohorts: [] };
-    const asOfKey = this.keyOf(asOf);
-    const fromKey = o.from === undefined ? Number.NEGATIVE_INFINITY : this.keyOf(o.from);
+    const asOfKey = this.periodKeys.keyOf(asOf);
+    const fromKey = o.from === undefined ? Number.NEGATIVE_INFINITY : this.periodKeys.keyOf(o.from);
     let first = NO_KEY;
     const table = this.table;
     table.forEachSlot((at) => {
@@ -389,22 +389,27 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     const counts = new Float64Array(rows * columns);
     const sizes = new Float64Array(rows);
     const data = table.data;
+    // the customer being counted, read by `countReturn` (one function for all customers, not
+    // a closure per customer)
+    let c = 0;
+    let row = 0;
+    let limit = 0;
+    const countReturn = (key: number) => {
+      const k = key - c;
+      if (k >= 1 && k <= limit) counts[row + k]!++;
+    };
     table.forEachSlot((at) => {
-      const c = data[at]!;
+      c = data[at]!;
       if (c === NO_KEY || c < first) return;
       const r = c - first;
       sizes[r]!++;
-      const limit = Math.min(columns - 1, asOfKey - c);
+      row = r * columns;
+      limit = Math.min(columns - 1, asOfKey - c);
       if (this.rolling) {
         const last = data[at + 1]!;
         // Counted once at its furthest period; the suffix sums below spread it over 1..k.
-        if (last > c) counts[r * columns + Math.min(last - c, limit)]!++;
-      } else {
-        table.forEachKey(at, (key) => {
-          const k = key - c;
-          if (k >= 1 && k <= limit) counts[r * columns + k]!++;
-        });
-      }
+        if (last > c) counts[row + Math.min(last - c, limit)]!++;
+      } else table.forEachKey(at, countReturn);
     });
     const buckets = bucketsOf(first, asOfKey, o.granularity, {
       timeZone: o.timeZone,

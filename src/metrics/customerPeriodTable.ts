@@ -23,7 +23,7 @@
  */
 
 import { ARENA_HEADER, arenaHolds, arenaId, finishHash, writeArenaId } from './customerIndex';
-import { widenedSpan } from './periodBits';
+import { copyWords, widenedSpan } from './periodBits';
 
 /** Records staged per block (see {@link CustomerPeriodTable.stage}). */
 export const TABLE_BLOCK = 64;
@@ -197,7 +197,7 @@ export class CustomerPeriodTable {
       const capacity = this.bits.length / this.words;
       const bits = new Int32Array(capacity * words);
       for (let r = 0; r < this.count; r++) {
-        bits.set(this.bits.subarray(r * this.words, (r + 1) * this.words), r * words + shift);
+        copyWords(this.bits, r * this.words, bits, r * words + shift, this.words);
       }
       this.bits = bits;
     } else if (words <= INLINE_BITS) {
@@ -205,8 +205,8 @@ export class CustomerPeriodTable {
       const next = new Int32Array((this.mask + 1) * stride);
       for (let s = 0, t = 0; s < old.length; s += this.stride, t += stride) {
         if (old[s + 1] === 0) continue;
-        next.set(old.subarray(s, s + fixed), t);
-        if (this.words > 0) next.set(old.subarray(s + fixed, s + this.stride), t + fixed + shift);
+        copyWords(old, s, next, t, fixed);
+        copyWords(old, s + fixed, next, t + fixed + shift, this.words);
       }
       this.slots = next;
       this.stride = stride;
@@ -220,9 +220,9 @@ export class CustomerPeriodTable {
       let row = 0;
       for (let s = 0, t = 0; s < old.length; s += this.stride, t += stride) {
         if (old[s + 1] === 0) continue;
-        next.set(old.subarray(s, s + fixed), t);
+        copyWords(old, s, next, t, fixed);
         next[t + fixed] = row;
-        if (this.words > 0) bits.set(old.subarray(s + fixed, s + this.stride), row * words + shift);
+        copyWords(old, s + fixed, bits, row * words + shift, this.words);
         row++;
       }
       this.slots = next;
@@ -338,7 +338,7 @@ export class CustomerPeriodTable {
         s += stride;
         if (s === end) s = 0;
       }
-      slots.set(old.subarray(i, i + stride), s);
+      copyWords(old, i, slots, s, stride);
     }
     this.slots = slots;
     this.mask = mask;

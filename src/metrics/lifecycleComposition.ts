@@ -23,7 +23,7 @@ import {
   snapNumber,
   snapString,
 } from './internal';
-import { bucketsOf, cachedPeriodKey, PeriodBits } from './periodBits';
+import { bucketsOf, PeriodBits, PeriodKeyCache } from './periodBits';
 import type { MetricSnapshot } from './snapshot';
 
 /**
@@ -138,7 +138,7 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
   /** Per customer: head word 0 the key of the period first seen in, then the active bits. */
   private readonly bits = new PeriodBits([NO_KEY]);
   private latest = Number.NEGATIVE_INFINITY;
-  private readonly keyOf: (instant: number) => number;
+  private readonly periodKeys: PeriodKeyCache;
 
   constructor(
     site: Site,
@@ -152,7 +152,7 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
       asOf: o.asOf ?? null,
       from: o.from ?? null,
     });
-    this.keyOf = cachedPeriodKey(o.granularity, {
+    this.periodKeys = new PeriodKeyCache(o.granularity, {
       timeZone: o.timeZone,
       weekStartsOn: o.weekStartsOn,
     });
@@ -172,7 +172,7 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
     const at = readInstant(event.at, site, index, 'at');
     if (this.o.asOf !== undefined && at > this.o.asOf) return;
     if (at > this.latest) this.latest = at;
-    const key = this.keyOf(at);
+    const key = this.periodKeys.keyOf(at);
     const row = this.row(id);
     this.bits.lowerHead(row, key);
     if (this.o.active === undefined || this.o.active.has(type)) this.bits.set(row, key);
@@ -213,16 +213,17 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
     const asOf = o.asOf ?? (this.latest === Number.NEGATIVE_INFINITY ? undefined : this.latest);
     const base = { granularity: o.granularity, timeZone: o.timeZone, asOf: asOf ?? null };
     if (asOf === undefined) return { ...base, periods: [] };
-    const asOfKey = this.keyOf(asOf);
+    const asOfKey = this.periodKeys.keyOf(asOf);
     const n = this.index.size;
     let first = NO_KEY;
-    if (o.from !== undefined) first = this.keyOf(o.from);
+    const bits = this.bits;
+    if (o.from !== undefined) first = this.periodKeys.keyOf(o.from);
     else {
-      for (let row = 0; row < n; row++) {
-        this.bits.forEach(row, (k) => {
-          if (k < first) first = k;
-        });
-      }
+      // one visitor for every row (a closure per row would allocate per customer)
+      const lower = (k: number) => {
+        if (k < first) first = k;
+      };
+      for (let row = 0; row < n; row++) bits.forEach(row, lower);
     }
     if (first === NO_KEY || first > asOfKey) return { ...base, periods: [] };
     const count = asOfKey - first + 1;
@@ -234,16 +235,20 @@ class LifecycleCompositionAccumulator extends MetricAccumulator<
     }
     // Per period: new, returning, resurrecting, dormant.
     const table = new Float64Array(count * 4);
-    for (let row = 0; row < n; row++) {
-      const created = this.bits.headOf(row);
-      this.bits.forEach(row, (key) => {
-        const p = key - first;
-        if (p >= 0 && p < count) {
-          const slot = key === created ? 0 : this.bits.has(row, key - 1) ? 1 : 2;
-          table[p * 4 + slot]!++;
-        }
-        if (p + 1 >= 0 && p + 1 < count && !this.bits.has(row, key + 1)) table[(p + 1) * 4 + 3]!++;
-      });
+    // the row being classified, read by `classify` (one visitor for every row)
+    let row = 0;
+    let created = 0;
+    const classify = (key: number) => {
+      const p = key - first;
+      if (p >= 0 && p < count) {
+        const slot = key === created ? 0 : bits.has(row, key - 1) ? 1 : 2;
+        table[p * 4 + slot]!++;
+      }
+      if (p + 1 >= 0 && p + 1 < count && !bits.has(row, key + 1)) table[(p + 1) * 4 + 3]!++;
+    };
+    for (row = 0; row < n; row++) {
+      created = bits.headOf(row);
+      bits.forEach(row, classify);
     }
     const buckets = bucketsOf(first, asOfKey, o.granularity, {
       timeZone: o.timeZone,

@@ -2,11 +2,11 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Granularity, periodKeyFn, periodKeyStart } from '../core/period';
 import { arbInstant, arbTimeZone } from '../testing/arbitraries';
-import { cachedPeriodKey, PeriodBits } from './periodBits';
+import { PeriodBits, PeriodKeyCache } from './periodBits';
 
 const HOUR = 3_600_000;
 
-describe('cachedPeriodKey', () => {
+describe('PeriodKeyCache', () => {
   it('equals periodKeyFn everywhere, especially right around bucket boundaries', () => {
     fc.assert(
       fc.property(
@@ -21,7 +21,8 @@ describe('cachedPeriodKey', () => {
         ),
         (timeZone, granularity, points) => {
           const exact = periodKeyFn(granularity, { timeZone });
-          const cached = cachedPeriodKey(granularity, { timeZone });
+          const cache = new PeriodKeyCache(granularity, { timeZone });
+          const cached = (t: number) => cache.keyOf(t);
           for (const [t, offset, nearBoundary] of points) {
             // either anywhere, or within two hours of the start of the bucket containing t
             const at = nearBoundary
@@ -37,7 +38,8 @@ describe('cachedPeriodKey', () => {
   });
 
   it('falls back to exact keys beyond the cached span', () => {
-    const cached = cachedPeriodKey('day', { timeZone: 'Asia/Kolkata' });
+    const cache = new PeriodKeyCache('day', { timeZone: 'Asia/Kolkata' });
+    const cached = (t: number) => cache.keyOf(t);
     const exact = periodKeyFn('day', { timeZone: 'Asia/Kolkata' });
     for (const t of [0, 200 * 365 * 24 * HOUR, -200 * 365 * 24 * HOUR, 18.75 * HOUR])
       expect(cached(t)).toBe(exact(t));

@@ -19,49 +19,79 @@ const HOUR = 3_600_000;
 /** Most hours the cache covers (about 114 years); beyond it keys are computed directly. */
 const MAX_CACHED_HOURS = 1_000_000;
 const UNKNOWN = -0x80000000;
-const BOUNDARY = -0x7fffffff;
 
 /**
- * Returns a key function equal to `periodKeyFn(granularity, options)` that remembers the key of
- * every hour it has seen (an hour that contains a bucket boundary is computed each time).
+ * Copies `n` words of `from` from `start` into `to` at `at`: a slot or a row at a time, where a
+ * `subarray` view per call would allocate an object per customer.
  */
-export function cachedPeriodKey(
-  granularity: Granularity,
-  options: CalendarOptions,
-): (instant: number) => number {
-  const exact = periodKeyFn(granularity, options);
-  let base = 0;
-  let cache = new Int32Array(0);
-  const fill = (hour: number): number => {
-    const a = exact(hour * HOUR);
-    const b = exact(hour * HOUR + HOUR - 1);
-    return a === b ? a : BOUNDARY;
-  };
-  return (instant) => {
-    const hour = Math.floor(instant / HOUR);
-    let i = hour - base;
+export function copyWords(
+  from: Int32Array,
+  start: number,
+  to: Int32Array,
+  at: number,
+  n: number,
+): void {
+  for (let k = 0; k < n; k++) to[at + k] = from[start + k]!;
+}
+
+/** What {@link PeriodKeyCache.ofHour} returns for an hour whose instants it cannot key alone. */
+export const BOUNDARY = -0x7fffffff;
+
+/**
+ * Period keys equal to `periodKeyFn(granularity, options)`, remembered by hour: most instants
+ * cost a division and an array read instead of a calendar computation (an hour that contains a
+ * bucket boundary is computed each time).
+ */
+export class PeriodKeyCache {
+  /** The key of an instant, computed from the calendar (`periodKeyFn`). */
+  readonly exact: (instant: number) => number;
+  private base = 0;
+  private cache = new Int32Array(0);
+
+  constructor(granularity: Granularity, options: CalendarOptions) {
+    this.exact = periodKeyFn(granularity, options);
+  }
+
+  /** The key of `instant`, equal to `periodKeyFn(granularity, options)(instant)`. */
+  keyOf(instant: number): number {
+    const key = this.ofHour(Math.floor(instant / HOUR));
+    return key === BOUNDARY ? this.exact(instant) : key;
+  }
+
+  /**
+   * The key of every instant of hour `hour` (`Math.floor(instant / 3,600,000)`), or
+   * {@link BOUNDARY} when the hour holds a bucket boundary or lies more than about 114 years
+   * from the others: then `exact(instant)` is the key. It takes the hour, a small integer, so
+   * that a caller's instant need not be boxed into a heap number to be passed.
+   */
+  ofHour(hour: number): number {
+    let i = hour - this.base;
+    let cache = this.cache;
     if (i < 0 || i >= cache.length) {
       // Widen the cached span to this hour, with as much again to spare on that side.
+      const base = this.base;
       const empty = cache.length === 0;
       let lo = empty ? hour : Math.min(base, hour);
       let hi = empty ? hour + 1 : Math.max(base + cache.length, hour + 1);
       const pad = Math.max(hi - lo, 24 * 31);
       if (empty || hour < base) lo -= pad;
       if (empty || hour >= base + cache.length) hi += pad;
-      if (hi - lo > MAX_CACHED_HOURS) return exact(instant);
+      if (hi - lo > MAX_CACHED_HOURS) return BOUNDARY;
       const next = new Int32Array(hi - lo).fill(UNKNOWN);
       if (!empty) next.set(cache, base - lo);
-      cache = next;
-      base = lo;
-      i = hour - base;
+      this.cache = cache = next;
+      this.base = lo;
+      i = hour - lo;
     }
     let key = cache[i]!;
     if (key === UNKNOWN) {
-      key = fill(hour);
+      const a = this.exact(hour * HOUR);
+      const b = this.exact(hour * HOUR + HOUR - 1);
+      key = a === b ? a : BOUNDARY;
       cache[i] = key;
     }
-    return key === BOUNDARY ? exact(instant) : key;
-  };
+    return key;
+  }
 }
 
 /** The buckets with keys `first..last` (inclusive), with their instants and labels. */
@@ -157,13 +187,8 @@ export class PeriodBits {
     const next = new Int32Array(this.capacity * stride);
     for (let row = 0; row < this.capacity; row++) {
       const from = row * this.stride;
-      next.set(this.data.subarray(from, from + this.head), row * stride);
-      if (this.words > 0) {
-        next.set(
-          this.data.subarray(from + this.head, from + this.stride),
-          row * stride + this.head + shift,
-        );
-      }
+      copyWords(this.data, from, next, row * stride, this.head);
+      copyWords(this.data, from + this.head, next, row * stride + this.head + shift, this.words);
     }
     this.data = next;
     this.lo = lo;
