@@ -44,6 +44,14 @@ describe('minPeriodMs', () => {
     expect(minPeriodMs('year', 11)).toBe(4017 * DAY - HOUR);
     expect(minPeriodMs('month', 1)).toBe(28 * DAY - HOUR);
   });
+
+  it('answers past the longest period the checks allow, without remembering it', () => {
+    const longest = minPeriodMs('year', 1000);
+    const beyond = minPeriodMs('year', 1001);
+    expect(Number.isFinite(beyond)).toBe(true);
+    expect(beyond - longest).toBeGreaterThanOrEqual(365 * DAY);
+    expect(minPeriodMs('month', 12_012)).toBe(beyond);
+  });
 });
 
 describe('planDunning: what it remembers between calls', () => {

@@ -131,8 +131,9 @@ export function minPeriodMs(interval: BillingInterval, count: number): number {
   if (interval === 'week') return count * 7 * DAY - HOUR;
   const months = count * (interval === 'month' ? 1 : interval === 'quarter' ? 3 : 12);
   if (minDaysByMonths === undefined) minDaysByMonths = new Int32Array(12_001);
-  let days = minDaysByMonths[months]!;
-  if (days === 0) {
+  let days = minDaysByMonths[months];
+  // beyond the table (a count the checks before this call rule out) nothing is remembered
+  if (days === undefined || days === 0) {
     days = minDaysInMonths(months);
     minDaysByMonths[months] = days;
   }

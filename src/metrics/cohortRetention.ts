@@ -392,23 +392,23 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     // the customer being counted, read by `countReturn` (one function for all customers, not
     // a closure per customer)
     let c = 0;
-    let row = 0;
+    let rowStart = 0;
     let limit = 0;
     const countReturn = (key: number) => {
       const k = key - c;
-      if (k >= 1 && k <= limit) counts[row + k]!++;
+      if (k >= 1 && k <= limit) counts[rowStart + k]!++;
     };
     table.forEachSlot((at) => {
       c = data[at]!;
       if (c === NO_KEY || c < first) return;
       const r = c - first;
       sizes[r]!++;
-      row = r * columns;
+      rowStart = r * columns;
       limit = Math.min(columns - 1, asOfKey - c);
       if (this.rolling) {
         const last = data[at + 1]!;
         // Counted once at its furthest period; the suffix sums below spread it over 1..k.
-        if (last > c) counts[row + Math.min(last - c, limit)]!++;
+        if (last > c) counts[rowStart + Math.min(last - c, limit)]!++;
       } else table.forEachKey(at, countReturn);
     });
     const buckets = bucketsOf(first, asOfKey, o.granularity, {
