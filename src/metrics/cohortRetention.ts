@@ -358,6 +358,11 @@ class CohortRetentionAccumulator extends MetricAccumulator<MetricEvent, CohortRe
     });
   }
 
+  /** Empties the accumulator and hands its table's memory to the word pool (see `wordPool`). */
+  release(): void {
+    this.table.clear();
+  }
+
   result(): CohortRetentionResult {
     const o = this.o;
     const asOf = o.asOf ?? (this.latest === Number.NEGATIVE_INFINITY ? undefined : this.latest);
@@ -519,7 +524,9 @@ export function cohortRetention(
   options: CohortRetentionOptions,
 ): CohortRetentionResult {
   const fn = 'cohortRetention';
-  return new CohortRetentionAccumulator({ fn, root: 'events' }, resolve(fn, options))
-    .addAll(events)
-    .result();
+  const accumulator = new CohortRetentionAccumulator({ fn, root: 'events' }, resolve(fn, options));
+  const result = accumulator.addAll(events).result();
+  // No one else sees this accumulator: its table's memory can serve the next call.
+  accumulator.release();
+  return result;
 }

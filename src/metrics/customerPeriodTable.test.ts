@@ -128,24 +128,23 @@ describe('CustomerPeriodTable', () => {
   });
 
   it('keeps every customer and their keys through growth and widening', () => {
+    // 40,000 customers: the table doubles ten times; return keys far apart widen the bit words
+    // on both sides early (into dense rows), and the last customers' keys widen them again once
+    // every customer has a row
     const ops: Op[] = [];
-    for (let i = 0; i < 20_000; i++) {
-      ops.push({ id: `c${i}`, key: i % 50, start: true });
-      // return keys far apart make the bit words widen on both sides
-      ops.push({
-        id: `c${i}`,
-        key: i % 2 === 0 ? 1000 + (i % 100) : -1000 - (i % 100),
-        start: false,
-      });
+    const model = new Map<string, Model>();
+    for (let i = 0; i < 40_000; i++) {
+      const id = `c${i}`;
+      const late = i >= 39_990 ? 10_000 + i - 39_990 : undefined;
+      const back = late ?? (i % 2 === 0 ? 1000 + (i % 100) : -1000 - (i % 100));
+      ops.push({ id, key: i % 50, start: true });
+      ops.push({ id, key: back, start: false });
+      model.set(id, { cohort: i % 50, returns: new Set([back]) });
     }
-    const table = apply(ops, TABLE_BLOCK);
-    expect(table.size).toBe(20_000);
-    const got = contents(table);
-    for (let i = 0; i < 20_000; i += 997) {
-      expect(got.get(`c${i}`)).toEqual({
-        cohort: i % 50,
-        returns: new Set([i % 2 === 0 ? 1000 + (i % 100) : -1000 - (i % 100)]),
-      });
+    for (const block of [1, TABLE_BLOCK]) {
+      const table = apply(ops, block);
+      expect(table.size).toBe(40_000);
+      expect(contents(table)).toEqual(model);
     }
   });
 });

@@ -16,7 +16,9 @@
  * packed into words like the slot's.
  *
  * Memory grows with customers times periods (a slot per customer at most half the table), never
- * with events. No JavaScript string is kept: ids are copied.
+ * with events. No JavaScript string is kept: ids are copied. The arrays the table outgrows, and
+ * all of them on {@link CustomerPeriodTable.clear}, go to the word pool (`wordPool`) for the
+ * next table to reuse.
  *
  * @internal
  * @module
@@ -24,6 +26,7 @@
 
 import { ARENA_HEADER, arenaHolds, arenaId, finishHash, writeArenaId } from './customerIndex';
 import { copyWords, widenedSpan } from './periodBits';
+import { giveWords, takeWords } from './wordPool';
 
 /** Records staged per block (see {@link CustomerPeriodTable.stage}). */
 export const TABLE_BLOCK = 64;
@@ -79,6 +82,24 @@ export class CustomerPeriodTable {
     this.head = fills.length;
     this.stride = FIXED + this.head;
     this.slots = new Int32Array(64 * this.stride);
+  }
+
+  /**
+   * Empties the table and hands its large arrays to the word pool, for the next table to reuse
+   * (see `wordPool`). Offsets given before are void.
+   */
+  clear(): void {
+    giveWords(this.slots);
+    if (this.bits !== null) giveWords(this.bits);
+    this.stride = FIXED + this.head;
+    this.slots = new Int32Array(64 * this.stride);
+    this.mask = 63;
+    this.count = 0;
+    this.lo = 0;
+    this.words = 0;
+    this.bits = null;
+    this.arena = new Uint16Array(0);
+    this.used = 0;
   }
 
   /** Customers in the table. */
@@ -195,28 +216,30 @@ export class CustomerPeriodTable {
     if (this.bits !== null) {
       // dense rows: widen them; the slots stay as they are
       const capacity = this.bits.length / this.words;
-      const bits = new Int32Array(capacity * words);
+      const bits = takeWords(capacity * words);
       for (let r = 0; r < this.count; r++) {
         copyWords(this.bits, r * this.words, bits, r * words + shift, this.words);
       }
+      giveWords(this.bits);
       this.bits = bits;
     } else if (words <= INLINE_BITS) {
       const stride = fixed + words;
-      const next = new Int32Array((this.mask + 1) * stride);
+      const next = takeWords((this.mask + 1) * stride);
       for (let s = 0, t = 0; s < old.length; s += this.stride, t += stride) {
         if (old[s + 1] === 0) continue;
         copyWords(old, s, next, t, fixed);
         copyWords(old, s + fixed, next, t + fixed + shift, this.words);
       }
+      giveWords(old);
       this.slots = next;
       this.stride = stride;
     } else {
       // from the slots to dense rows, numbered in slot order
       let capacity = 64;
       while (capacity < this.count) capacity *= 2;
-      const bits = new Int32Array(capacity * words);
+      const bits = takeWords(capacity * words);
       const stride = fixed + 1;
-      const next = new Int32Array((this.mask + 1) * stride);
+      const next = takeWords((this.mask + 1) * stride);
       let row = 0;
       for (let s = 0, t = 0; s < old.length; s += this.stride, t += stride) {
         if (old[s + 1] === 0) continue;
@@ -225,6 +248,7 @@ export class CustomerPeriodTable {
         copyWords(old, s + fixed, bits, row * words + shift, this.words);
         row++;
       }
+      giveWords(old);
       this.slots = next;
       this.stride = stride;
       this.bits = bits;
@@ -303,8 +327,9 @@ export class CustomerPeriodTable {
     if (this.bits !== null) {
       const row = this.count;
       if ((row + 1) * this.words > this.bits.length) {
-        const bits = new Int32Array(2 * this.bits.length);
+        const bits = takeWords(2 * this.bits.length);
         bits.set(this.bits);
+        giveWords(this.bits);
         this.bits = bits;
       }
       slots[s + FIXED + this.head] = row;
@@ -328,7 +353,7 @@ export class CustomerPeriodTable {
     const capacity = 2 * (this.mask + 1);
     const mask = capacity - 1;
     const stride = this.stride;
-    const slots = new Int32Array(capacity * stride);
+    const slots = takeWords(capacity * stride);
     const old = this.slots;
     const end = slots.length;
     for (let i = 0; i < old.length; i += stride) {
@@ -340,6 +365,7 @@ export class CustomerPeriodTable {
       }
       copyWords(old, i, slots, s, stride);
     }
+    giveWords(old);
     this.slots = slots;
     this.mask = mask;
   }
